@@ -1,0 +1,43 @@
+"""The Celery app: JSON only, one task at a time per worker process, explicit queues.
+
+Tasks carry ids and JSON values; idempotent tasks opt into `acks_late` themselves.
+The beat schedule lives here, in code, so exactly one definition exists.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "autofile.settings")
+
+app = Celery("autofile")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    worker_prefetch_multiplier=1,
+    task_acks_on_failure_or_timeout=True,
+    task_reject_on_worker_lost=True,
+    task_default_queue="default",
+    task_queues=(Queue("sync"), Queue("writeback"), Queue("default")),
+    task_routes={
+        "mirror.*": {"queue": "sync"},
+        "outbox.*": {"queue": "writeback"},
+    },
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+    beat_schedule={
+        "mirror.sync-due-connections": {
+            "task": "mirror.sync_due_connections",
+            "schedule": 15.0,
+            # A tick that waited longer than the interval is stale: the next one replaces it.
+            "options": {"expires": 14},
+        },
+    },
+)
+app.autodiscover_tasks()

@@ -1,0 +1,29 @@
+"""Rendering helpers for pages that also serve htmx partial swaps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    partials: tuple[str, ...] = (),
+    status: int = 200,
+) -> HttpResponse:
+    """Render the whole page, or only the partial named after the htmx target.
+
+    Partials are named after the DOM id they replace, so `hx-target="#packet-table"`
+    renders `template#packet-table`. Plain requests (no JavaScript) get the full page.
+    """
+    target = getattr(request, "htmx", None) and request.htmx.target  # type: ignore[attr-defined]
+    name = f"{template}#{target}" if target and target in partials else template
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response

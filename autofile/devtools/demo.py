@@ -1,0 +1,185 @@
+"""`make demo`: everything AutoFile needs, on one machine, stopped together by Ctrl-C.
+
+1. PostgreSQL and Redis: found or started by `services` (embedded fallbacks otherwise);
+2. migrations, and the demo organization with an admin, a QA reviewer and a coordinator;
+3. the ServiceTitan simulator seeded with a demo tenant, and a connection to it;
+4. the web server on http://127.0.0.1:8000, a Celery worker and Celery beat.
+
+Data lives in PostgreSQL (under var/ when embedded), so it survives a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from autofile.devtools import services
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+WEB_ADDRESS = os.environ.get("DEMO_WEB_ADDRESS", "127.0.0.1:8000")
+SIMULATOR_PORT = int(os.environ.get("DEMO_SIMULATOR_PORT", "8765"))
+SIMULATOR_SCALE = os.environ.get("DEMO_SIMULATOR_SCALE", "medium")
+COLORS = {"web": 34, "worker": 32, "beat": 35, "simulator": 33, "setup": 36}
+
+
+def _pipe(name: str, stream: IO[str]) -> None:
+    color = COLORS.get(name, 0)
+    for line in stream:
+        sys.stdout.write(f"\x1b[{color}m{name:>9}\x1b[0m | {line}")
+        sys.stdout.flush()
+
+
+class Processes:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.running: dict[str, subprocess.Popen[str]] = {}
+
+    def run(self, name: str, args: Sequence[str]) -> None:
+        """Run a setup step to completion, or stop the demo if it fails."""
+        result = subprocess.run(args, env=self.env, cwd=ROOT, check=False)
+        if result.returncode != 0:
+            raise SystemExit(f"{name} failed with exit code {result.returncode}")
+
+    def start(self, name: str, args: Sequence[str]) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            args,
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            start_new_session=True,  # Ctrl-C reaches us; we stop each group in order
+        )
+        assert proc.stdout is not None
+        threading.Thread(target=_pipe, args=(name, proc.stdout), daemon=True).start()
+        self.running[name] = proc
+        return proc
+
+    def stop_all(self) -> None:
+        for proc in self.running.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for proc in self.running.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+    def watch(self) -> None:
+        while True:
+            for name, proc in self.running.items():
+                if proc.poll() is not None:
+                    raise SystemExit(f"{name} exited with code {proc.returncode}")
+            time.sleep(0.5)
+
+
+def _wait_for_port(port: int, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if services._port_open("127.0.0.1", port, timeout=0.5):
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"{what} did not start listening on port {port}")
+
+
+def main() -> int:
+    found = services.ensure("demo")
+    for note in found.notes:
+        print(f"[demo] {note}", flush=True)
+    env = {
+        **os.environ,
+        "DEBUG": os.environ.get("DEBUG", "1"),
+        "DATABASE_URL": found.database_url,
+        "REDIS_URL": found.redis_url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or services._secret_key("demo"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    procs = Processes(env)
+    manage = [PY, str(ROOT / "manage.py")]
+
+    def shutdown(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, shutdown)
+    try:
+        procs.run("migrate", [*manage, "migrate", "--no-input"])
+        if not found.redis_url:
+            procs.run("createcachetable", [*manage, "createcachetable"])
+        procs.start(
+            "simulator",
+            [
+                PY,
+                "-m",
+                "integrations.servicetitan.simulator",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(SIMULATOR_PORT),
+                "--seed",
+                "1",
+                "--scale",
+                SIMULATOR_SCALE,
+            ],
+        )
+        _wait_for_port(SIMULATOR_PORT, "The ServiceTitan simulator")
+        procs.run(
+            "demo_setup",
+            [*manage, "demo_setup", "--simulator-url", f"http://127.0.0.1:{SIMULATOR_PORT}"],
+        )
+        procs.start(
+            "worker",
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "autofile",
+                "worker",
+                "-Q",
+                "sync,writeback,default",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "INFO",
+            ],
+        )
+        procs.start(
+            "beat",
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "autofile",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(ROOT / "var" / "celerybeat-schedule"),
+            ],
+        )
+        procs.start("web", [*manage, "runserver", WEB_ADDRESS, "--noreload"])
+        print(f"[demo] AutoFile at http://{WEB_ADDRESS}  (Ctrl-C stops everything)", flush=True)
+        procs.watch()
+    except KeyboardInterrupt:
+        print("\n[demo] stopping…", flush=True)
+    finally:
+        # A second Ctrl-C must not leave children behind: finish stopping them first.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        procs.stop_all()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

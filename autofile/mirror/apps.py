@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MirrorConfig(AppConfig):
+    name = "autofile.mirror"
+    verbose_name = "ServiceTitan mirror"

@@ -1,0 +1,70 @@
+"""The state of each sync, its runs, and the records it could not map."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from autofile.core.models import OrganizationOwned
+from autofile.mirror.models.connection import Connection
+
+
+class SyncState(OrganizationOwned):
+    """Where the sync of one resource of one connection stands, and who holds it.
+
+    The cursor (an export continuation token or a modified-since watermark) commits in
+    the same transaction as the rows it covers. The lease keeps one sync per
+    (connection, resource) at a time and expires if its worker dies.
+    """
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="sync_states")
+    resource = models.CharField(max_length=60)
+    cursor = models.TextField(blank=True)
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True)
+    last_started_at = models.DateTimeField(null=True)
+    last_finished_at = models.DateTimeField(null=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "resource"], name="one_state_per_resource"
+            )
+        ]
+
+
+class SyncRun(OrganizationOwned):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="sync_runs")
+    resource = models.CharField(max_length=60)
+    full = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+    pages = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    quarantined = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["connection", "resource", "-started_at"])]
+        ordering = ["-started_at"]
+
+
+class QuarantinedRecord(OrganizationOwned):
+    """A ServiceTitan record that could not be mapped, kept with its payload and reason."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(SyncRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    resource = models.CharField(max_length=60)
+    st_id = models.CharField(max_length=64, blank=True)
+    reason = models.TextField()
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

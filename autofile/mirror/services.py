@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from autofile.accounts.models import Organization
+from autofile.mirror.client import client_for
+from autofile.mirror.models import Connection, Job, JobAttachment, SyncState
+from autofile.mirror.registry import RESOURCES
+from autofile.mirror.sync import AfterPage, Outcome, sync_for_jobs, sync_resource
+from integrations.servicetitan import ServiceTitanClient, ServiceTitanError
+
+ENVIRONMENT_NAMES = {choice.value for choice in Connection.Environment}
+
+
+@transaction.atomic
+def connection_upsert(
+    *,
+    organization: Organization,
+    tenant_id: int,
+    client_id: str,
+    client_secret: str,
+    app_key: str,
+    environment: str = Connection.Environment.PRODUCTION,
+    base_url: str = "",
+    auth_url: str = "",
+    name: str = "ServiceTitan",
+) -> Connection:
+    """Create the organization's connection to a tenant, or update its credentials."""
+    if base_url and environment != Connection.Environment.CUSTOM:
+        raise ValueError("a base URL goes with the custom environment")
+    if environment == Connection.Environment.CUSTOM and not base_url:
+        raise ValueError("the custom environment needs a base URL")
+    connection, _ = Connection.objects.update_or_create(
+        organization=organization,
+        environment=environment,
+        tenant_id=tenant_id,
+        defaults={
+            "name": name,
+            "base_url": base_url.rstrip("/"),
+            "auth_url": auth_url,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "app_key": app_key,
+            "is_active": True,
+        },
+    )
+    return connection
+
+
+def connection_sync(
+    *,
+    connection_id: int,
+    resources: list[str] | None = None,
+    full: bool = False,
+    progress: Callable[[str], Callable[[int], None]] | None = None,
+) -> dict[str, Outcome]:
+    """Sync the connection's resources (all, or the named ones) in dependency order.
+
+    A job that changed runs through the import rules in the same transaction as its
+    page, so a tagged job becomes a packet exactly once, whatever runs twice.
+    """
+    connection = Connection.objects.get(pk=connection_id, is_active=True)
+    wanted = set(resources) if resources else None
+    outcomes: dict[str, Outcome] = {}
+    failed: list[str] = []
+    with client_for(connection) as client:
+        for resource in RESOURCES:
+            if wanted is not None and resource.name not in wanted:
+                continue
+            if resource.feed.kind == "per_job":
+                continue
+            try:
+                outcomes[resource.name] = sync_resource(
+                    connection=connection,
+                    resource=resource,
+                    client=client,
+                    full=full,
+                    after_page=AFTER_PAGE.get(resource.name),
+                    progress=progress(resource.name) if progress else None,
+                )
+            except ServiceTitanError:
+                # Recorded on the run and the sync state; the other resources go on.
+                failed.append(resource.name)
+    if failed:
+        raise SyncFailed(f"sync of {', '.join(failed)} failed for connection {connection.pk}")
+    return outcomes
+
+
+class SyncFailed(RuntimeError):
+    """Some resources could not be read; each run records why."""
+
+
+def _import_changed_jobs(connection: Connection, job_ids: list[int]) -> None:
+    from autofile.packets.services import packets_import
+
+    packets_import(connection=connection, job_ids=job_ids)
+
+
+# What else must happen, inside a page's transaction, when its rows changed.
+AFTER_PAGE: dict[str, AfterPage] = {"jobs": _import_changed_jobs}
+
+
+def sync_due(*, now: dt.datetime | None = None) -> dict[int, list[str]]:
+    """Per active connection, the resources whose cadence says an incremental sync is due."""
+    now = now or timezone.now()
+    states = {
+        (state.connection_id, state.resource): state
+        for state in SyncState.objects.filter(connection__is_active=True)
+    }
+    due: dict[int, list[str]] = {}
+    for connection_id in Connection.objects.filter(is_active=True).values_list("pk", flat=True):
+        for resource in RESOURCES:
+            if resource.feed.kind == "per_job":
+                continue
+            state = states.get((connection_id, resource.name))
+            leased = state is not None and state.lease_expires_at and state.lease_expires_at > now
+            last = state.last_started_at if state else None
+            if not leased and (last is None or now - last >= resource.cadence):
+                due.setdefault(connection_id, []).append(resource.name)
+    return due
+
+
+def packet_documents_fetch(*, connection_id: int, job_ids: list[int]) -> None:
+    """Mirror the form submissions and attachments of these jobs, and download the files.
+
+    Only jobs that became packets need them, so the tenant-wide sync skips them.
+    """
+    connection = Connection.objects.get(pk=connection_id, is_active=True)
+    job_st_ids = list(
+        Job.objects.filter(connection=connection, pk__in=job_ids).values_list("st_id", flat=True)
+    )
+    if not job_st_ids:
+        return
+    with client_for(connection) as client:
+        for resource in RESOURCES:
+            if resource.feed.kind == "per_job":
+                sync_for_jobs(
+                    connection=connection, resource=resource, client=client, job_st_ids=job_st_ids
+                )
+        pending = JobAttachment.objects.filter(
+            connection=connection, job_st_id__in=job_st_ids, file=""
+        )
+        for attachment in pending:
+            attachment_download(attachment=attachment, client=client)
+
+
+def attachment_download(*, attachment: JobAttachment, client: ServiceTitanClient) -> None:
+    """Store an attachment's file through Django's storage, with its size and type."""
+    response = client.request(
+        "GET", f"/jobs/attachment/{attachment.st_id}", module="forms", response="response"
+    )
+    content_type = response.headers.get("content-type", "").split(";")[0].strip()
+    name = attachment.file_name or f"attachment-{attachment.st_id}"
+    attachment.file.save(name, ContentFile(response.content), save=False)
+    attachment.size = len(response.content)
+    attachment.content_type = content_type or attachment.content_type
+    attachment.save(update_fields=["file", "size", "content_type"])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PacketsConfig(AppConfig):
+    name = "autofile.packets"
+    verbose_name = "Rules, programs and packets"

@@ -1,0 +1,5 @@
+"""``python -m integrations.servicetitan``: see :mod:`integrations.servicetitan.cli`."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.test import Client
+
+from autofile.accounts.models import Organization, Role, User
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+if TYPE_CHECKING:
+    from celery.worker import WorkController
+
+    from autofile.mirror.models import Connection
+    from integrations.servicetitan.simulator import Simulator
+
+
+@pytest.fixture
+def organization(db: None) -> Organization:
+    return OrganizationFactory.create(name="Lone Star Comfort")
+
+
+@pytest.fixture
+def other_organization(db: None) -> Organization:
+    return OrganizationFactory.create(name="Bay State Heating")
+
+
+@pytest.fixture
+def member(organization: Organization) -> Callable[..., User]:
+    """Make a user with `role` in the organization (or another one)."""
+
+    def make(role: Role = Role.QA, org: Organization | None = None) -> User:
+        user = UserFactory.create()
+        MembershipFactory.create(user=user, organization=org or organization, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_user(member: Callable[..., User]) -> User:
+    return member(Role.ADMIN)
+
+
+@pytest.fixture
+def qa_user(member: Callable[..., User]) -> User:
+    return member(Role.QA)
+
+
+@pytest.fixture
+def coordinator_user(member: Callable[..., User]) -> User:
+    return member(Role.COORDINATOR)
+
+
+@pytest.fixture
+def signed_in(client: Client) -> Callable[[User], Client]:
+    def sign_in(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings: pytest.FixtureRequest) -> None:
+    """Tests don't run collectstatic, so static URLs come without a manifest."""
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[WorkController]:
+    """A real Celery worker, in a thread, consuming AutoFile's queues on the test Redis.
+
+    Tasks run against the test database, so tests using it need committed data
+    (`transactional_db`). The queues are purged first so no earlier run leaks in.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from autofile.celery import app
+
+    app.control.purge()
+    with start_worker(
+        app,
+        pool="threads",
+        concurrency=2,
+        perform_ping_check=False,
+        queues=["sync", "writeback", "default"],
+        shutdown_timeout=30,
+    ) as worker:
+        yield worker
+
+
+@pytest.fixture
+def simulator() -> Iterator[tuple[Simulator, str]]:
+    """A small simulated tenant served over real HTTP on an ephemeral port."""
+    from integrations.servicetitan.simulator import Simulator, SimulatorConfig, run_in_thread
+
+    sim = Simulator(SimulatorConfig(seed=11, scale="small"))
+    with run_in_thread(sim) as base_url:
+        yield sim, base_url
+
+
+@pytest.fixture
+def sim_connection(simulator: tuple[Simulator, str], organization: Organization) -> Connection:
+    """The organization's connection to the simulated tenant."""
+    from autofile.mirror.models import Connection
+    from autofile.mirror.services import connection_upsert
+
+    return connection_upsert(
+        organization=organization,
+        environment=Connection.Environment.CUSTOM,
+        base_url=simulator[1],
+        tenant_id=1000,
+        client_id="sim-client-id",
+        client_secret="sim-client-secret",
+        app_key="sim-app-key",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Downloaded files go to a throwaway folder, never to the developer's var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
