@@ -29,13 +29,15 @@ __all__ = [
 class RateLimit:
     """At most ``limit`` request starts per ``period`` seconds.
 
-    The default period is one second plus a 50 ms guard: requests leave the client in order
-    but reach ServiceTitan with a little jitter, and the guard keeps the server-side count of
-    any one-second window at or under ``limit``.
+    The default period is one second plus a 100 ms guard: a request takes its slot when it is
+    about to be sent, but reaches ServiceTitan a little later (thread switches, connection pool,
+    network), by varying amounts; the guard absorbs that jitter so the server-side count of any
+    one-second window stays at or under ``limit`` (about 55 requests/s sustained at the default
+    60, bursts of 60).
     """
 
     limit: int = 60
-    period: float = 1.05
+    period: float = 1.1
 
     def __post_init__(self) -> None:
         if self.limit < 1 or self.period <= 0:

@@ -7,6 +7,7 @@ Quick start::
 
     sim = Simulator(SimulatorConfig(seed=1, scale="small"))
     client = httpx.Client(transport=httpx.WSGITransport(app=sim), base_url="http://sim")
+    aclient = httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.asgi), base_url="http://sim")
     with run_in_thread(sim) as base_url:   # or over real HTTP on an ephemeral port
         ...
 
@@ -20,7 +21,8 @@ Behaviour (ServiceTitan's, as documented in shared/servicetitan/API.md):
 * **Auth**: ``POST /connect/token`` (client credentials, form or HTTP Basic) → bearer tokens
   expiring after ``token_ttl`` s. API calls need the token (``Bearer`` optional) and
   ``ST-App-Key``: missing/expired/unknown token → 401; missing or wrong app key → 401 (what
-  ServiceTitan's Azure API Management gateway answers); tenant not the credentials' → 403.
+  ServiceTitan's Azure API Management gateway answers); tenant not the credentials' → 403;
+  an operation whose OAuth scope the app was not granted (``scopes``, ``--scopes``) → 403.
 * **Rate limit**: ``rate_limit`` requests per second per (app key, tenant), sliding window;
   429 with ``Retry-After`` (whole seconds ≥ 1) and a title ending "… N seconds.".
 * **Lists**: ``page``/``pageSize`` (default 50, clamp 5000 or the documented 500),
@@ -28,6 +30,10 @@ Behaviour (ServiceTitan's, as documented in shared/servicetitan/API.md):
   (OnOrAfter inclusive, Before exclusive), ``sort`` (``+Field``/``-Field``) and the
   resource-specific filters AutoFile uses; ``{page, pageSize, hasMore, totalCount, data}``.
 * **Exports**: see ``export.py`` (token format, ``from`` dates, ``includeRecentChanges``).
+  Base rows of the big feeds (jobs, appointments, invoices, invoice items, estimates,
+  installed equipment) are
+  rendered from pre-rendered JSON templates (``data/templates.py``), byte-identical to the
+  generic path, which stays in use for everything else.
 * **Writes** bump ``modifiedOn`` (strictly increasing UTC, ``Z``); PATCH list fields replace;
   external data ``Replace``/``Merge`` per application GUID; unknown body fields are ignored,
   wrong types and missing required fields answer 400 ``ApiErrorResponse``; unknown ids 404;

@@ -32,6 +32,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--faults", default="", help='e.g. "429:0.05x3,500:0.02,latency:20ms"')
     parser.add_argument("--export-batch-size", type=int, default=defaults.export_batch_size)
     parser.add_argument("--imperfect-share", type=float, default=defaults.imperfect_share)
+    parser.add_argument(
+        "--scopes",
+        default=None,
+        help="comma-separated OAuth scopes granted to the app (default: every scope); "
+        "other operations answer 403",
+    )
     return parser.parse_args(argv)
 
 
@@ -54,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         faults=args.faults,
         export_batch_size=args.export_batch_size,
         imperfect_share=args.imperfect_share,
+        scopes=None
+        if args.scopes is None
+        else frozenset(s.strip() for s in args.scopes.split(",") if s.strip()),
     )
     Simulator(config).serve(args.host, args.port)
     return 0

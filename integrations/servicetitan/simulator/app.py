@@ -1,4 +1,5 @@
-"""The simulator: one WSGI callable serving the token endpoint, the API and ``/_sim/``.
+"""The simulator: one WSGI callable (and ASGI, ``asgi.py``) serving the token endpoint, the
+API and ``/_sim/``.
 
 Request pipeline for ``/{module}/v2/tenant/{tenant}/...``: route from the OpenAPI documents →
 app key and bearer token → tenant → rate limit (429) → faults → JSON body validation →
@@ -7,12 +8,14 @@ handler (501 when the operation has none) → request log.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from integrations.servicetitan.simulator import operations as ops
+from integrations.servicetitan.simulator.asgi import AsgiApp
 from integrations.servicetitan.simulator.auth import Authenticator
 from integrations.servicetitan.simulator.config import SimulatorConfig
 from integrations.servicetitan.simulator.control import ControlApi
@@ -55,12 +58,12 @@ StartResponse = Callable[..., Any]
 TOKEN_PATH = "/connect/token"  # noqa: S105 - a URL path, not a secret
 
 
-def _all_scopes() -> str:
-    return " ".join(sorted({op.scope for op in load_specs().operations if op.scope}))
+def _all_scopes() -> frozenset[str]:
+    return frozenset(op.scope for op in load_specs().operations if op.scope)
 
 
 class Simulator:
-    """A seeded ServiceTitan tenant behind a WSGI interface.
+    """A seeded ServiceTitan tenant: a WSGI callable, and an ASGI one as :attr:`asgi`.
 
     ``clock`` (monotonic seconds) drives token expiry and the rate limiter; tests pass a fake
     one to expire tokens or fill the rate window without sleeping.
@@ -77,7 +80,8 @@ class Simulator:
         self.tenant = Tenant(self.config)
         self.store = Store(self.tenant)
         self.faults = FaultInjector(self.config.seed, self.config.faults)
-        self.auth = Authenticator(self.config, clock, _all_scopes())
+        self.scopes = _all_scopes() if self.config.scopes is None else self.config.scopes
+        self.auth = Authenticator(self.config, clock, " ".join(sorted(self.scopes)))
         self.limiter = SlidingWindowLimiter(self.config.rate_limit, clock)
         self.log = RequestLog(self.config.request_log_size)
         self.uploads = Uploads()
@@ -88,7 +92,12 @@ class Simulator:
         }
         self.control = ControlApi(self)
 
-    # --- WSGI ---------------------------------------------------------------------------------
+    # --- WSGI / ASGI --------------------------------------------------------------------------
+
+    @functools.cached_property
+    def asgi(self) -> AsgiApp:
+        """The same simulator as an ASGI application (``httpx.ASGITransport(app=sim.asgi)``)."""
+        return AsgiApp(self)
 
     def __call__(
         self, environ: Mapping[str, Any], start_response: StartResponse
@@ -101,6 +110,8 @@ class Simulator:
         return [response.body]
 
     def handle(self, request: Request) -> Response:
+        arrived = time.time()
+        arrival = self.clock()  # the rate limiter counts requests when they arrive
         started = time.perf_counter()
         if request.path.startswith("/_sim/") or request.path == "/_sim":
             return self.control.handle(request)
@@ -109,7 +120,7 @@ class Simulator:
             if request.path.rstrip("/").endswith(TOKEN_PATH):
                 response = self._token(request)
             else:
-                response, operation_id = self._api(request)
+                response, operation_id = self._api(request, arrival)
         except ApiError as error:
             response = error.response()
         except ConnectionDropped:
@@ -118,9 +129,7 @@ class Simulator:
             logger.exception("simulator handler failed for %s %s", request.method, request.path)
             response = json_response(problem(500, "An unexpected error occurred."), 500)
         elapsed = (time.perf_counter() - started) * 1000.0
-        self.log.add(
-            request.method, request.path, response.status, elapsed, time.time(), operation_id
-        )
+        self.log.add(request.method, request.path, response.status, elapsed, arrived, operation_id)
         return response
 
     # --- token endpoint ---------------------------------------------------------------------
@@ -136,7 +145,7 @@ class Simulator:
 
     # --- API --------------------------------------------------------------------------------
 
-    def _api(self, request: Request) -> tuple[Response, str | None]:
+    def _api(self, request: Request, arrival: float) -> tuple[Response, str | None]:
         specs = load_specs()
         matched = specs.match(request.method, request.path)
         if matched is None:
@@ -149,8 +158,14 @@ class Simulator:
             )
         operation, params = matched
         token = self.auth.authenticate(request, params.get("tenant", ""))
+        if operation.scope and operation.scope not in self.scopes:
+            raise ApiError(
+                403,
+                f"The application has not been granted the {operation.scope} scope.",
+                {"scope": [f"{operation.operation_id} requires {operation.scope}."]},
+            )
         retry_after = self.limiter.acquire(
-            (request.headers.get("st-app-key"), params.get("tenant"))
+            (request.headers.get("st-app-key"), params.get("tenant")), arrival
         )
         if retry_after is not None:
             return self._too_many(retry_after), operation.operation_id

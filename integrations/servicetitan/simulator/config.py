@@ -47,6 +47,8 @@ class SimulatorConfig:
     that disagree with their items); 0 makes every response validate against the documents.
     ``recent_changes_window`` is how far back (seconds) ``includeRecentChanges=true`` re-sends
     rows on export feeds. ``anchor`` is "now" for the seeded history (default: today 00:00 UTC).
+    ``scopes`` are the OAuth scopes the app was granted (``tn.jpm.jobs:r``...); ``None`` grants
+    every scope the documents name. Calling an operation outside them answers 403.
     """
 
     seed: int = 1
@@ -64,6 +66,7 @@ class SimulatorConfig:
     max_page_size: int = 5000
     max_ids: int = 50
     request_log_size: int = 10_000
+    scopes: frozenset[str] | None = None
     anchor: datetime = field(default_factory=default_anchor)
 
     def __post_init__(self) -> None:
@@ -77,6 +80,8 @@ class SimulatorConfig:
             raise ValueError("export_batch_size must be at least 1")
         if not 0.0 <= self.imperfect_share <= 1.0:
             raise ValueError("imperfect_share must be within [0, 1]")
+        if self.scopes is not None and not isinstance(self.scopes, frozenset):
+            object.__setattr__(self, "scopes", frozenset(self.scopes))
         if self.anchor.tzinfo is None:
             object.__setattr__(self, "anchor", self.anchor.replace(tzinfo=UTC))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from integrations.servicetitan.simulator import times
@@ -37,7 +38,11 @@ class Position:
 
 @dataclass(frozen=True, slots=True)
 class ExportPage:
-    rows: list[Record]
+    """``base``: indices of base records (rendered by the caller), then ``changed`` records
+    from the change log, in feed order."""
+
+    base: Sequence[int]
+    changed: list[Record]
     has_more: bool
     token: str
 
@@ -92,7 +97,7 @@ def read_page(
     rewind: int = 0,
     recent_since: int | None = None,
 ) -> ExportPage:
-    """Up to ``batch`` rows from ``start``.
+    """Up to ``batch`` rows from ``start`` (base rows as indices, see :class:`ExportPage`).
 
     ``rewind`` moves the start back by that many rows (the duplicated-rows fault);
     ``recent_since`` (µs) applies ``includeRecentChanges``.
@@ -109,25 +114,29 @@ def read_page(
             base_pos = max(base_pos - rewind, 0)
         else:
             slot = max(slot - rewind, 0)
-    rows: list[Record] = []
+    indices: Sequence[int] = ()
+    changed: list[Record] = []
     overlay = state.overlay
     if base_pos < base_len:
         stop = min(base_pos + batch, base_len)
         if not overlay:
-            make = base.record
-            rows = [make(i) for i in range(base_pos, stop)]
+            indices = range(base_pos, stop)
             base_pos = stop
         else:
-            while base_pos < base_len and len(rows) < batch:
+            kept: list[int] = []
+            while base_pos < base_len and len(kept) < batch:
                 if base.id_at(base_pos) not in overlay:
-                    rows.append(base.record(base_pos))
+                    kept.append(base_pos)
                 base_pos += 1
-    while base_pos >= base_len and slot < log_len and len(rows) < batch:
+            indices = kept
+    taken = len(indices)
+    while base_pos >= base_len and slot < log_len and taken < batch:
         record_id = log.ids[slot]
         if log.latest.get(record_id) == slot:
-            rows.append(overlay[record_id])
+            changed.append(overlay[record_id])
+            taken += 1
         slot += 1
     has_more = base_pos < base_len or slot < log_len
     if not has_more and recent_since is not None:
         slot = min(slot, log.first_at_or_after(recent_since))
-    return ExportPage(rows, has_more, encode_token(resource, Position(base_pos, slot)))
+    return ExportPage(indices, changed, has_more, encode_token(resource, Position(base_pos, slot)))

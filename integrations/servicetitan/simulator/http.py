@@ -130,15 +130,13 @@ class Response:
         return headers
 
 
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
 def json_response(
     data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None
 ) -> Response:
-    return Response(
-        status,
-        orjson.dumps(data),
-        "application/json; charset=utf-8",
-        headers or [],
-    )
+    return Response(status, orjson.dumps(data), JSON_CONTENT_TYPE, headers or [])
 
 
 def empty(status: int = 200) -> Response:

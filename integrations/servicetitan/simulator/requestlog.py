@@ -10,6 +10,9 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class LoggedRequest:
+    """One call: ``timestamp`` is when it arrived (epoch seconds), ``duration_ms`` how long the
+    simulator took to answer it."""
+
     seq: int
     method: str
     path: str

@@ -51,6 +51,16 @@ def iso(us: int) -> str:
     return f"{prefix}{_clock_faces[seconds]}.{micro:06d}Z"
 
 
+def iso_series(start: int, count: int, step: int) -> list[str]:
+    """``[iso(start + k * step) for k in range(count)]``, formatting only the microseconds when
+    they all fall within one second (item stamps a millisecond apart, on every export row)."""
+    micro = start % US_PER_SECOND
+    if micro + (count - 1) * step >= US_PER_SECOND or step < 0:
+        return [iso(start + k * step) for k in range(count)]
+    head = iso(start)[:20]
+    return [f"{head}{micro + k * step:06d}Z" for k in range(count)]
+
+
 def iso_or_none(us: int | None) -> str | None:
     return None if us is None else iso(us)
 

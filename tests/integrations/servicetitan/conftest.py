@@ -6,6 +6,7 @@ limiting, a limiter and simulator limit high enough not to slow the suite down.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,8 +27,10 @@ TENANT = 1000
 APP_KEY = "sim-app-key"
 CLIENT_ID = "sim-client-id"
 CLIENT_SECRET = "sim-client-secret"
-REDIS_URL = "redis://127.0.0.1:6379/15"
-REDIS_PREFIX = "test-st-client:"
+#: The real Redis the suite is given (``REDIS_URL``); keys live under a per-run prefix so
+#: parallel runs sharing a database never see each other's tokens or rate windows.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_PREFIX = f"test-st-client:{os.getpid()}:"
 
 FAST_RETRY = RetryPolicy(
     max_attempts=4, base_delay=0.001, max_delay=0.005, retry_after_cap=0.01, max_elapsed=10.0
@@ -125,12 +128,12 @@ def shared_client(shared_sim: Simulator, make_client: ClientFactory) -> ServiceT
 
 @pytest.fixture
 def redis_client() -> Iterator[redis.Redis]:
-    """DB 15 of the local Redis; only this suite's prefix is touched and cleaned."""
+    """The Redis at ``REDIS_URL``; only this run's prefix is touched and cleaned."""
     client = redis.Redis.from_url(REDIS_URL)
     try:
         client.ping()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    except redis.ConnectionError as error:
+        raise RuntimeError(f"these tests need the Redis at REDIS_URL ({REDIS_URL})") from error
 
     def clean() -> None:
         keys = list(client.scan_iter(match=REDIS_PREFIX + "*"))

@@ -320,6 +320,17 @@ def test_wrong_tenant_is_an_auth_error(sim: Simulator, make_client: ClientFactor
     assert caught.value.status == 403
 
 
+def test_an_ungranted_scope_is_an_auth_error_that_says_so(make_client: ClientFactory) -> None:
+    sim = make_simulator(scopes=frozenset({"tn.jpm.jobs:r"}))
+    client = make_client(sim)
+    assert client.jobs.list().data
+    with pytest.raises(AuthError) as caught:
+        client.customers.list()
+    assert caught.value.status == 403
+    assert "scope not granted" in str(caught.value)
+    assert caught.value.attempts == 1  # a 403 is not retried
+
+
 def test_short_lived_tokens_are_refreshed_during_a_long_export(make_client: ClientFactory) -> None:
     sim = make_simulator(token_ttl=1, export_batch_size=20, faults="latency:120ms@/export/")
     client = make_client(sim)

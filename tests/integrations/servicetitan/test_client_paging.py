@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import threading
 from datetime import UTC, date, datetime, timedelta
+from unittest import mock
+
+import orjson
 
 from integrations.servicetitan import ServiceTitanClient
+from integrations.servicetitan.resources import base
 from integrations.servicetitan.simulator import Simulator
 
 from .conftest import ClientFactory, ScriptedApi, make_simulator, ok
@@ -170,3 +176,53 @@ def test_more_than_fifty_ids_are_walked_in_chunks(
     before = len(sim.requests())
     assert [job.id for job in client.jobs.iter_all(ids=ids, sort="+Id")] == sorted(ids)
     assert len(sim.requests()) - before == 3
+
+
+def test_large_pages_decode_with_the_garbage_collector_paused(
+    make_client: ClientFactory,
+) -> None:
+    """A big export page is decoded with the cyclic GC off (and on again afterwards)."""
+    rows = [{"id": n, "name": f"row {n}", "tags": [n, n + 1]} for n in range(20_000)]
+    states: list[tuple[int, bool]] = []
+    real_loads = orjson.loads
+
+    def spying_loads(content: bytes | str) -> object:
+        states.append((len(content), gc.isenabled()))
+        return real_loads(content)
+
+    api = ScriptedApi(ok({"hasMore": False, "continueFrom": "t", "data": rows}))
+    client = make_client(transport=api.transport)
+    with mock.patch.object(orjson, "loads", spying_loads):
+        page = next(client.jobs.export_pages())
+    assert len(page.rows) == 20_000
+    assert [enabled for size, enabled in states if size > base.GC_PAUSE_ABOVE] == [False]
+    assert all(enabled for size, enabled in states if size < base.GC_PAUSE_ABOVE)  # token
+    assert gc.isenabled()
+
+
+def test_gc_pauses_nest_across_threads_and_respect_a_disabled_collector() -> None:
+    inside = threading.Barrier(2)
+    release = threading.Event()
+    seen: list[bool] = []
+
+    def worker() -> None:
+        with base.gc_paused():
+            inside.wait()
+            release.wait()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    with base.gc_paused():
+        inside.wait()
+    seen.append(gc.isenabled())  # the other thread still decodes: still paused
+    release.set()
+    thread.join()
+    seen.append(gc.isenabled())
+    assert seen == [False, True]
+    gc.disable()
+    try:
+        with base.gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: left off
+    finally:
+        gc.enable()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
+import httpx
 import redis
 
 from integrations.servicetitan import (
@@ -15,9 +20,9 @@ from integrations.servicetitan import (
     ServiceTitanClient,
 )
 from integrations.servicetitan.redis_backends import RedisRateLimiter
-from integrations.servicetitan.simulator import Simulator
+from integrations.servicetitan.simulator import Simulator, run_in_thread
 
-from .conftest import FAST_OPTIONS, REDIS_PREFIX, ClientFactory, make_simulator
+from .conftest import FAST_OPTIONS, REDIS_PREFIX, REDIS_URL, ClientFactory, make_simulator
 
 
 def max_per_window(timestamps: Sequence[float], window: float = 1.0) -> int:
@@ -115,3 +120,66 @@ def test_redis_limiter_keeps_several_workers_under_one_budget(
     statuses = [e["status"] for e in sim.requests() if "/tenant/" in e["path"]]
     assert len(statuses) == 48 and 429 not in statuses
     assert max_per_window(api_timestamps(sim)) <= 20
+
+
+#: One worker process: two threads sharing a client whose token store and rate limiter live
+#: in Redis, as Celery workers do (argv: base URL, Redis URL, key prefix, limit, calls/thread).
+WORKER = """
+import sys, threading
+import redis
+from integrations.servicetitan import ClientOptions, Connection, RateLimit, ServiceTitanClient
+from integrations.servicetitan.redis_backends import RedisRateLimiter, RedisTokenStore
+
+base_url, redis_url, prefix, limit, calls = sys.argv[1:6]
+shared = redis.Redis.from_url(redis_url)
+rate = RateLimit(limit=int(limit))
+client = ServiceTitanClient(
+    Connection.for_base_url(
+        base_url, tenant=1000, app_key="sim-app-key", client_id="sim-client-id",
+        client_secret="sim-client-secret",
+    ),
+    ClientOptions(rate_limit=rate),
+    token_store=RedisTokenStore(shared, prefix=prefix),
+    rate_limiter=RedisRateLimiter(shared, rate, prefix=prefix),
+)
+
+def run():
+    for _ in range(int(calls)):
+        client.job_types.list(page_size=5)
+
+threads = [threading.Thread(target=run) for _ in range(2)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+client.close()
+"""
+
+
+def test_worker_processes_sharing_redis_stay_under_the_limit_the_simulator_sees(
+    redis_client: redis.Redis,
+) -> None:
+    """Two processes, over real HTTP: the simulator's own request log (``/_sim/requests``,
+    arrival times) never shows more than ``limit`` calls in any one-second window, and its
+    own limiter (set to the same limit) never had to answer 429."""
+    limit, calls = 12, 9
+    sim = make_simulator(rate_limit=limit)
+    root = Path(__file__).resolve().parents[3]
+    with run_in_thread(sim) as base_url:
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-c", WORKER, base_url, REDIS_URL, REDIS_PREFIX, str(limit),
+                 str(calls)],
+                cwd=root,
+                env={**os.environ, "PYTHONPATH": str(root)},
+            )
+            for _ in range(2)
+        ]  # fmt: skip
+        assert [worker.wait(timeout=60) for worker in workers] == [0, 0]
+        logged = httpx.get(f"{base_url}/_sim/requests").json()["requests"]
+    api = [entry for entry in logged if "/tenant/" in entry["path"]]
+    assert len(api) == 2 * 2 * calls
+    assert {entry["status"] for entry in api} == {200}
+    assert max_per_window([entry["timestamp"] for entry in api]) <= limit
+    tokens = [entry for entry in logged if entry["path"] == "/connect/token"]
+    assert len(tokens) == 1  # the processes shared one token through Redis

@@ -76,7 +76,7 @@ def test_raw_post_is_not_repeated_unless_declared_idempotent(make_client: Client
 def test_own_retry_settings(make_client: ClientFactory) -> None:
     sleeps: list[float] = []
     api = ScriptedApi(lambda r: httpx.Response(404, json={"title": "gone"}))
-    client, seen = make_client(transport=api.transport), api.sent
+    client, seen = make_client(transport=api.transport, sleep=sleeps.append), api.sent
     client = client.with_options()  # the view shares the session
     with pytest.raises(NotFoundError):
         client.request("GET", "/jobs/1", module="jpm")
@@ -88,7 +88,7 @@ def test_own_retry_settings(make_client: ClientFactory) -> None:
     with pytest.raises(NotFoundError):
         client.request("GET", "/jobs/1", module="jpm", retry=RetryPolicy.never())
     assert len(seen) == 1 + 3 + 1
-    assert sleeps == []
+    assert sleeps == [0.0, 0.0]  # only the retrying policy waited, its fixed 0 s, twice
 
 
 def test_fixed_delay_policy(make_client: ClientFactory) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+
 import pytest
 
-from integrations.servicetitan import ENDPOINTS, Endpoint, ServiceTitanClient
+from integrations.servicetitan import ENDPOINTS, Endpoint, ServiceTitanClient, resources
 from integrations.servicetitan.spec import find_operation, iter_operations
 
 #: Operations the client keeps although the current (May-2026) documents dropped them.
@@ -111,3 +115,19 @@ def test_endpoint_paths_quote_their_parameters() -> None:
     endpoint: Endpoint = ENDPOINTS["contacts.methods.get"]
     path = endpoint.url_path(1000, {"contactId": "a/b", "contactMethodId": "c d"})
     assert path == "/crm/v2/tenant/1000/contacts/a%2Fb/contact-methods/c%20d"
+
+
+def test_every_endpoint_the_resources_use_is_registered() -> None:
+    """Resources send only registered endpoints (module constants or class attributes), so the
+    documented-endpoint check above covers every typed method of the client."""
+    registered = set(ENDPOINTS.values())
+    used: list[Endpoint] = []
+    for info in pkgutil.iter_modules(resources.__path__):
+        module = importlib.import_module(f"{resources.__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, Endpoint):
+                used.append(value)
+            elif inspect.isclass(value):
+                used.extend(v for v in vars(value).values() if isinstance(v, Endpoint))
+    assert len(used) > 100
+    assert [endpoint.name for endpoint in used if endpoint not in registered] == []

@@ -5,6 +5,7 @@ Accounting renders money as strings (``"125.00"``), unlike every other module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from integrations.servicetitan.simulator.data import catalog
@@ -19,7 +20,15 @@ from integrations.servicetitan.simulator.data.plans import (
     SERVICE,
     Line,
 )
-from integrations.servicetitan.simulator.times import US_PER_DAY, US_PER_HOUR, iso
+from integrations.servicetitan.simulator.data.templates import (
+    ArrayTemplate,
+    Described,
+    Hole,
+    JsonTemplate,
+    RowSpec,
+    json_text,
+)
+from integrations.servicetitan.simulator.times import US_PER_DAY, US_PER_HOUR, iso, iso_series
 
 if TYPE_CHECKING:
     from integrations.servicetitan.simulator.data.plans import JobPlan
@@ -190,6 +199,14 @@ def invoice_item(t: Tenant, index: int) -> Record:
     return record
 
 
+def sales_tax_code(plan: JobPlan) -> dict[str, Any]:
+    return {
+        "id": 300 + ["oncor", "masssave", "pge", "xcel", "coned"].index(plan.territory.key),
+        "name": f"{plan.territory.state} Sales Tax",
+        "taxRate": plan.tax_rate,
+    }
+
+
 def invoice(t: Tenant, index: int) -> Record:
     plan = t.plan(index)
     rng = t.rng("invoices", index)
@@ -211,11 +228,7 @@ def invoice(t: Tenant, index: int) -> Record:
         "dueDate": iso(invoiced + 30 * US_PER_DAY),
         "subTotal": money(subtotal),
         "salesTax": money(tax),
-        "salesTaxCode": {
-            "id": 300 + ["oncor", "masssave", "pge", "xcel", "coned"].index(plan.territory.key),
-            "name": f"{plan.territory.state} Sales Tax",
-            "taxRate": plan.tax_rate,
-        },
+        "salesTaxCode": sales_tax_code(plan),
         "taxZoneId": None,
         "total": money(total),
         "balance": money(0.0 if plan.paid else total),
@@ -271,6 +284,249 @@ def invoice(t: Tenant, index: int) -> Record:
     record["createdOn"] = iso(plan.created)
     record["modifiedOn"] = iso(modified)
     return record
+
+
+# --- export rows from templates (see templates.py) --------------------------------------------
+
+_ITEM_HOLES = (
+    "id", "createdOn", "modifiedOn", "serviceDate", "order", "createdById", "technicianId",
+    "installedEquipmentId",
+)  # fmt: skip
+_ITEM_TEXT_HOLES = frozenset({"createdOn", "modifiedOn", "serviceDate"})
+_INSTALLED = ID_BASES["installed-equipment"] + 1
+_INVOICES = ID_BASES["invoices"] + 1
+_JOBS = ID_BASES["jobs"] + 1
+_CUSTOMERS = ID_BASES["customers"] + 1
+_LOCATIONS = ID_BASES["locations"] + 1
+_ADDRESS_VIEW = ("street", "unit", "city", "state", "zip", "country")
+
+
+def _item_template(t: Tenant, line: Line, unit_index: int) -> JsonTemplate:
+    key = ("invoice-item-template", line, unit_index)
+    found: JsonTemplate | None = t.memo.get(key)
+    if found is None:
+        sample: dict[str, Any] = dict(_item_static(t, line, unit_index))
+        for name in _ITEM_HOLES:
+            sample[name] = Hole(name, text=name in _ITEM_TEXT_HOLES)
+        found = t.memo[key] = JsonTemplate(sample)
+    return found
+
+
+def _items_template(t: Tenant, plan: JobPlan) -> tuple[ArrayTemplate, tuple[int | None, ...]]:
+    """The invoice's items as one :class:`ArrayTemplate`, and each line's position among the
+    job's installed units (for ``installedEquipmentId``). Built per (lines, business unit),
+    shared by every job invoicing the same package lines (plans share their package's tuples);
+    the per-line templates below are shared further, per (line, business unit)."""
+    lines = plan.lines
+    key = ("invoice-items-template", id(lines), plan.business_unit)
+    found = t.memo.get(key)
+    if found is None or found[0] is not lines:
+        equipment = plan.equipment
+        template = ArrayTemplate([_item_template(t, line, plan.business_unit) for line in lines])
+        positions = tuple(
+            equipment.index(line.sku) if line.type == EQUIPMENT and line.sku in equipment else None
+            for line in lines
+        )
+        found = t.memo[key] = (lines, (template, positions))
+    parts: tuple[ArrayTemplate, tuple[int | None, ...]] = found[1]
+    return parts
+
+
+#: ``order`` values, and ``createdById`` by item index modulo 6 (items rotate six employees).
+_ORDERS = tuple(str(k + 1) for k in range(1_000))
+_EMPLOYEE_TURNS = tuple(
+    tuple(str(_EMPLOYEES + (turn + k) % 6) for k in range(1_000)) for turn in range(6)
+)
+
+
+def invoice_items_text(t: Tenant, index: int, plan: JobPlan, created: str) -> str:
+    """The ``items`` of job ``index``'s invoice as JSON text (the dicts of
+    :func:`invoice_item_fields`, rendered column by column)."""
+    count = len(plan.lines)
+    if not count:
+        return "[]"
+    template, positions = _items_template(t, plan)
+    start = t.invoice_lines.range_of(index).start
+    units = _INSTALLED + t.job_equipment.range_of(index).start
+    technician = str(_TECHNICIANS + plan.technicians[0]) if plan.technicians else "null"
+    return template.render(
+        (
+            list(map(str, range(_ITEMS + start, _ITEMS + start + count))),
+            [created] * count,
+            iso_series(t.job_time(index, "invoice-items"), count, 1_000),
+            [created] * count,
+            _ORDERS[:count],
+            _EMPLOYEE_TURNS[start % 6][:count],
+            [technician] * count,
+            ["null" if p is None else str(units + p) for p in positions],
+        )
+    )
+
+
+def invoice_item_rows(t: Tenant) -> RowSpec:
+    """Invoice items (export rows: item fields + ``active`` + ``invoiceId``) rendered from one
+    template per (line, business unit)."""
+
+    def describe(index: int) -> Described:
+        job_index, k = t.invoice_lines.parent_of(index)
+        plan = t.plan(job_index)
+        created = iso(plan.completed or plan.created)
+        position = _items_template(t, plan)[1][k]
+        return (
+            (plan.lines[k], plan.business_unit),
+            (
+                _ITEMS + index,
+                created,
+                iso(t.job_time(job_index, "invoice-items") + k * 1_000),
+                created,
+                k + 1,
+                _EMPLOYEES + index % 6,
+                _TECHNICIANS + plan.technicians[0] if plan.technicians else "null",
+                "null"
+                if position is None
+                else _INSTALLED + t.job_equipment.range_of(job_index).start + position,
+                _INVOICES + job_index,
+            ),
+        )
+
+    return RowSpec(
+        holes=(*_ITEM_HOLES, "invoiceId"),
+        text=_ITEM_TEXT_HOLES,
+        describe=describe,
+    )
+
+
+def _invoice_money(t: Tenant, plan: JobPlan) -> tuple[str, str, str, str, float]:
+    """``(subTotal, salesTax, total, discountTotal, total)`` of a plan's invoice, per lines."""
+    lines = plan.lines
+    key = ("invoice-money", id(lines), plan.territory.key)
+    found = t.memo.get(key)
+    if found is None or found[0] is not lines:
+        subtotal, tax, total = plan.totals() if lines else (0.0, 0.0, 0.0)
+        discount = -sum(line.total for line in lines if line.type == MODIFIER and line.total < 0)
+        found = t.memo[key] = (
+            lines,
+            (money(subtotal), money(tax), money(total), money(discount), total),
+        )
+    amounts: tuple[str, str, str, str, float] = found[1]
+    return amounts
+
+
+def invoice_rows(t: Tenant) -> RowSpec:
+    """Invoices rendered from templates, one per (completed, paid); everything else in
+    :func:`invoice` is a hole, the nested parts shared by many rows as memoised JSON text."""
+    texts: dict[tuple[str, object], str] = {}
+
+    def text(kind: str, key: object, make: Callable[[], Any]) -> str:
+        found = texts.get((kind, key))
+        if found is None:
+            found = texts[(kind, key)] = json_text(make())
+        return found
+
+    def describe(index: int) -> Described | None:
+        if t.imperfect("invoices", index) is not None:
+            return None
+        plan = t.plan(index)
+        invoiced = plan.completed or plan.created
+        modified = t.job_time(index, "invoices")
+        invoiced_iso = iso(invoiced)
+        subtotal, tax, total_text, discount, total = _invoice_money(t, plan)
+        address_text = t.address_texts.get(plan.location)
+        if address_text is None:
+            address = location_address(t, plan.location)
+            address_text = json_text({key: address[key] for key in _ADDRESS_VIEW})
+            t.address_texts[plan.location] = address_text
+        name = t.name_texts.get(plan.customer)
+        if name is None:
+            name = t.name_texts[plan.customer] = json_text(customer_name(t, plan.customer))
+        job_type = catalog.JOB_TYPES[plan.job_type][0]
+        unit = plan.business_unit
+        number = str(20_000 + index)
+        paid_on = "null"
+        if plan.paid:
+            rng = t.rng("invoices", index)
+            paid_on = f'"{iso(min(invoiced + rng.below(4 * US_PER_HOUR), modified))}"'
+        return (
+            (plan.status == "Completed", plan.paid),
+            (
+                text("summary", job_type, lambda: f"<p>{job_type}</p>"),
+                invoice_items_text(t, index, plan, invoiced_iso),
+                discount,
+                paid_on,
+                _INVOICES + index,
+                number,
+                invoiced_iso,
+                iso(invoiced + 30 * US_PER_DAY),
+                subtotal,
+                tax,
+                text("tax-code", plan.territory.key, lambda: sales_tax_code(plan)),
+                total_text,
+                money(0.0) if plan.paid else total_text,
+                _CUSTOMERS + plan.customer,
+                name,
+                address_text,
+                _LOCATIONS + plan.location,
+                address_text,
+                text(
+                    "unit",
+                    unit,
+                    lambda: {"id": t.id_of("business-units", unit), "name": _UNITS[unit]},
+                ),
+                iso(plan.created),
+                iso(modified),
+                _JOBS + index,
+                number,
+                text("job-type", job_type, lambda: job_type),
+            ),
+        )
+
+    return RowSpec(
+        holes=(
+            "summary",
+            "items",
+            "discountTotal",
+            "paidOn",
+            "id",
+            "referenceNumber",
+            "invoiceDate",
+            "dueDate",
+            "subTotal",
+            "salesTax",
+            "salesTaxCode",
+            "total",
+            "balance",
+            "customer.id",
+            "customer.name",
+            "customerAddress",
+            "location.id",
+            "locationAddress",
+            "businessUnit",
+            "createdOn",
+            "modifiedOn",
+            "job.id",
+            "job.number",
+            "job.type",
+        ),
+        text=frozenset(
+            {
+                "referenceNumber",
+                "invoiceDate",
+                "dueDate",
+                "subTotal",
+                "salesTax",
+                "total",
+                "balance",
+                "discountTotal",
+                "createdOn",
+                "modifiedOn",
+                "job.number",
+            }
+        ),
+        describe=describe,
+    )
+
+
+_UNITS = tuple(unit.name for unit in catalog.BUSINESS_UNITS)
 
 
 def payment(t: Tenant, index: int) -> Record:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from integrations.servicetitan.simulator.data.ids import guid, guid_index
+
+if TYPE_CHECKING:
+    from integrations.servicetitan.simulator.data.templates import RowSpec
 
 RecordId = int | str
 Record = dict[str, Any]
@@ -22,6 +25,8 @@ class Collection(ABC):
     """Read-only base data of one resource. Index order is ``modifiedOn`` order."""
 
     name: str
+    #: How export pages render base records from templates (``templates.py``), if they can.
+    row_spec: RowSpec | None = None
 
     @abstractmethod
     def __len__(self) -> int: ...
@@ -93,12 +98,14 @@ class LazyCollection(Collection):
         id_base: int,
         modified_at: Callable[[int], int],
         make: Callable[[int], Record],
+        row_spec: RowSpec | None = None,
     ) -> None:
         self.name = name
         self._count = count
         self._base = id_base
         self._modified_at = modified_at
         self._make = make
+        self.row_spec = row_spec
 
     def __len__(self) -> int:
         return self._count

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from integrations.servicetitan.simulator.data import catalog
 from integrations.servicetitan.simulator.data.collections import CREATED, MODIFIED, Record
 from integrations.servicetitan.simulator.data.ids import ID_BASES
+from integrations.servicetitan.simulator.data.templates import Described, RowSpec, json_text
 from integrations.servicetitan.simulator.rng import salt, splitmix
 from integrations.servicetitan.simulator.times import US_PER_DAY, iso, iso_date
 
@@ -127,6 +128,96 @@ def installed_equipment(t: Tenant, index: int) -> Record:
     record["createdOn"] = installed_iso
     record["modifiedOn"] = iso(modified)
     return record
+
+
+def installed_equipment_rows(t: Tenant) -> RowSpec:
+    """Installed equipment rendered from one template per equipment model (same values and
+    draws as :func:`installed_equipment`)."""
+    line_positions: dict[tuple[int, int], int | None] = {}
+
+    def describe(index: int) -> Described | None:
+        if t.imperfect("installed-equipment", index) is not None:
+            return None
+        job_index, position = t.job_equipment.parent_of(index)
+        plan = t.plan(job_index)
+        sku = plan.equipment[position]
+        model = catalog.EQUIPMENT[sku]
+        installed = plan.completed or plan.created
+        installed_iso = iso(installed)
+        lines = plan.lines
+        key = (id(lines), sku)
+        line_index = line_positions.get(key, -1)
+        if line_index == -1:
+            line_index = line_positions[key] = next(
+                (k for k, line in enumerate(lines) if line.type == "Equipment" and line.sku == sku),
+                None,
+            )
+        memo = f"Installed under job {20_000 + job_index}. {model.rating_text}".strip()
+        rng = t.rng("installed-equipment", index)
+        return (
+            sku,
+            (
+                _INSTALLED + index,
+                _LOCATIONS + plan.location,
+                _CUSTOMERS + plan.customer,
+                "null"
+                if line_index is None
+                else _ITEMS + t.invoice_lines.range_of(job_index).start + line_index,
+                installed_iso,
+                installed_iso,
+                iso(t.modified("installed-equipment", index)),
+                json_text(
+                    serial_number(model.manufacturer, installed_iso, t.seed * 1_000_003 + index)
+                ),
+                json_text(memo),
+                installed_iso,
+                iso(installed + model.warranty_years * 365 * US_PER_DAY),
+                installed_iso,
+                iso(installed + 365 * US_PER_DAY),
+                iso_date(installed - rng.between(30, 300) * US_PER_DAY)[:10],
+                iso_date(installed + 15 * 365 * US_PER_DAY)[:10],
+            ),
+        )
+
+    return RowSpec(
+        holes=(
+            "id",
+            "locationId",
+            "customerId",
+            "invoiceItemId",
+            "installedOn",
+            "createdOn",
+            "modifiedOn",
+            "serialNumber",
+            "memo",
+            "manufacturerWarrantyStart",
+            "manufacturerWarrantyEnd",
+            "serviceProviderWarrantyStart",
+            "serviceProviderWarrantyEnd",
+            "manufacturedOn",
+            "predictedReplacementDate",
+        ),
+        text=frozenset(
+            {
+                "installedOn",
+                "createdOn",
+                "modifiedOn",
+                "manufacturerWarrantyStart",
+                "manufacturerWarrantyEnd",
+                "serviceProviderWarrantyStart",
+                "serviceProviderWarrantyEnd",
+                "manufacturedOn",
+                "predictedReplacementDate",
+            }
+        ),
+        describe=describe,
+    )
+
+
+_INSTALLED = ID_BASES["installed-equipment"] + 1
+_LOCATIONS = ID_BASES["locations"] + 1
+_CUSTOMERS = ID_BASES["customers"] + 1
+_ITEMS = ID_BASES["invoice-items"] + 1
 
 
 def _field(kind: str, field_id: str, name: str, **extra: Any) -> dict[str, Any]:

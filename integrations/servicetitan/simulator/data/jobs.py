@@ -9,6 +9,7 @@ from integrations.servicetitan.simulator.data import catalog
 from integrations.servicetitan.simulator.data.collections import CREATED, MODIFIED, Record
 from integrations.servicetitan.simulator.data.crm import customer_name
 from integrations.servicetitan.simulator.data.ids import ID_BASES
+from integrations.servicetitan.simulator.data.templates import Described, RowSpec, json_text
 from integrations.servicetitan.simulator.times import US_PER_DAY, iso, iso_or_none
 
 if TYPE_CHECKING:
@@ -164,6 +165,110 @@ def job(t: Tenant, index: int) -> Record:
     return record
 
 
+def job_rows(t: Tenant) -> RowSpec:
+    """Jobs rendered from templates (see ``templates.py``): one per (status, no charge);
+    every value :func:`job` computes per job is a hole."""
+    ids = ID_BASES
+    projects_base = ids["projects"] + 1
+    units_base = ids["business-units"] + 1
+    types_base = ids["job-types"] + 1
+    campaigns_base = ids["campaigns"] + 1
+    employees_base = ids["employees"] + 1
+    texts: dict[object, str] = {}
+
+    def text(value: object) -> str:
+        """Memoised JSON text of a hashable value shared by many jobs (summaries, tag sets)."""
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = json_text(value)
+        return found
+
+    def id_list(start: int, stop: int) -> str:
+        return "[" + ",".join(map(str, range(start, stop))) + "]"
+
+    def describe(index: int) -> Described | None:
+        if t.imperfect("jobs", index) is not None:
+            return None
+        plan = t.plan(index)
+        visits = t.job_visits.range_of(index)
+        estimates = t.job_estimates.range_of(index)
+        equipment = t.job_equipment.range_of(index)
+        projects = t.job_projects.range_of(index)
+        fields = job_custom_fields(plan)
+        completed = plan.status == "Completed"
+        return (
+            (plan.status, plan.kind.key == "warranty"),
+            (
+                text(job_summary(plan)),
+                json_text(fields) if fields else "[]",
+                _JOBS + index,
+                20_000 + index,
+                projects_base + projects.start if projects else "null",
+                _CUSTOMERS + plan.customer,
+                _LOCATIONS + plan.location,
+                "null" if plan.completed is None else f'"{iso(plan.completed)}"',
+                units_base + plan.business_unit,
+                types_base + plan.job_type,
+                text(plan.priority),
+                campaigns_base + plan.campaign,
+                len(visits),
+                _APPOINTMENTS + visits.start,
+                _APPOINTMENTS + visits.stop - 1,
+                iso(plan.created),
+                employees_base + index % 6,
+                iso(t.modified("jobs", index)),
+                text(tuple(t.tag_ids[name] for name in plan.tags)),
+                "null" if plan.sold_by is None else _TECHNICIANS + plan.sold_by,
+                _INVOICES + index,
+                json_text(plan.totals()[2] if completed else 0.0),
+                id_list(_ESTIMATES + estimates.start, _ESTIMATES + estimates.stop),
+                id_list(_EQUIPMENT + equipment.start, _EQUIPMENT + equipment.stop),
+            ),
+        )
+
+    return RowSpec(
+        holes=(
+            "summary",
+            "customFields",
+            "id",
+            "jobNumber",
+            "projectId",
+            "customerId",
+            "locationId",
+            "completedOn",
+            "businessUnitId",
+            "jobTypeId",
+            "priority",
+            "campaignId",
+            "appointmentCount",
+            "firstAppointmentId",
+            "lastAppointmentId",
+            "createdOn",
+            "createdById",
+            "modifiedOn",
+            "tagTypeIds",
+            "soldById",
+            "invoiceId",
+            "total",
+            "estimateIds",
+            "equipmentIds",
+        ),
+        text=frozenset({"jobNumber", "createdOn", "modifiedOn"}),
+        describe=describe,
+    )
+
+
+_INSTRUCTIONS: Final = (
+    None,
+    None,
+    "Gate code 4412#",
+    "Dog in backyard",
+    "Call 30 min ahead",
+    "Park in street",
+)
+_INSTRUCTION_TEXTS: Final = tuple(json_text(value) for value in _INSTRUCTIONS)
+
+
 def appointment(t: Tenant, index: int) -> Record:
     job_index, k = t.job_visits.parent_of(index)
     plan = t.plan(job_index)
@@ -178,16 +283,7 @@ def appointment(t: Tenant, index: int) -> Record:
         "arrivalWindowStart": iso(visit.window_start),
         "arrivalWindowEnd": iso(visit.window_end),
         "status": visit.status,
-        "specialInstructions": rng.choice(
-            (
-                None,
-                None,
-                "Gate code 4412#",
-                "Dog in backyard",
-                "Call 30 min ahead",
-                "Park in street",
-            )
-        ),
+        "specialInstructions": rng.choice(_INSTRUCTIONS),
         "customerId": t.id_of("customers", plan.customer),
         "unused": False,
         "createdById": t.employee_id(rng),
@@ -205,6 +301,72 @@ def appointment(t: Tenant, index: int) -> Record:
         )
     created = plan.created + k * 60_000_000
     return stamp(record, created, t.modified("appointments", index))
+
+
+def appointment_rows(t: Tenant) -> RowSpec:
+    """Appointments rendered from one template per visit status (same draws as
+    :func:`appointment`, in the same order)."""
+    employees = t.reference["employees"]
+    pool = min(len(employees), 6)
+
+    def describe(index: int) -> Described | None:
+        if t.imperfect("appointments", index) is not None:
+            return None
+        job_index, k = t.job_visits.parent_of(index)
+        plan = t.plan(job_index)
+        visit = plan.visits[k]
+        rng = t.rng("appointments", index)
+        instructions = _INSTRUCTION_TEXTS[rng.below(len(_INSTRUCTIONS))]
+        author = employees[rng.below(pool)]["id"]
+        confirmed = visit.status != "Scheduled" or rng.chance(0.6)
+        return (
+            visit.status,
+            (
+                _APPOINTMENTS + index,
+                _JOBS + job_index,
+                f"{20_000 + job_index}-{k + 1}",
+                iso(visit.start),
+                iso(visit.end),
+                iso(visit.window_start),
+                iso(visit.window_end),
+                instructions,
+                iso(plan.created + k * 60_000_000),
+                iso(t.modified("appointments", index)),
+                _CUSTOMERS + plan.customer,
+                author,
+                "true" if confirmed else "false",
+            ),
+        )
+
+    return RowSpec(
+        holes=(
+            "id",
+            "jobId",
+            "appointmentNumber",
+            "start",
+            "end",
+            "arrivalWindowStart",
+            "arrivalWindowEnd",
+            "specialInstructions",
+            "createdOn",
+            "modifiedOn",
+            "customerId",
+            "createdById",
+            "isConfirmed",
+        ),
+        text=frozenset(
+            {
+                "appointmentNumber",
+                "start",
+                "end",
+                "arrivalWindowStart",
+                "arrivalWindowEnd",
+                "createdOn",
+                "modifiedOn",
+            }
+        ),
+        describe=describe,
+    )
 
 
 def assignment(t: Tenant, index: int) -> Record:

@@ -9,8 +9,16 @@ from integrations.servicetitan.simulator.data.accounting import line_description
 from integrations.servicetitan.simulator.data.collections import CREATED, MODIFIED, Record
 from integrations.servicetitan.simulator.data.ids import ID_BASES
 from integrations.servicetitan.simulator.data.jobs import job_number
-from integrations.servicetitan.simulator.data.plans import EQUIPMENT, SERVICE, Line
-from integrations.servicetitan.simulator.times import iso, iso_or_none
+from integrations.servicetitan.simulator.data.plans import EQUIPMENT, SERVICE, EstimateOption, Line
+from integrations.servicetitan.simulator.data.templates import (
+    ArrayTemplate,
+    Described,
+    Hole,
+    JsonTemplate,
+    RowSpec,
+    json_text,
+)
+from integrations.servicetitan.simulator.times import iso, iso_or_none, iso_series
 
 if TYPE_CHECKING:
     from integrations.servicetitan.simulator.data.tenant import Tenant
@@ -148,3 +156,112 @@ def estimate(t: Tenant, index: int) -> Record:
     record["createdOn"] = iso(option.created)
     record["modifiedOn"] = iso(modified)
     return record
+
+
+# --- export rows from templates (see templates.py) --------------------------------------------
+
+_ITEMS = ID_BASES["estimate-items"] + 1
+_ESTIMATES = ID_BASES["estimates"] + 1
+_JOBS = ID_BASES["jobs"] + 1
+_CUSTOMERS = ID_BASES["customers"] + 1
+_LOCATIONS = ID_BASES["locations"] + 1
+_TECHNICIANS = ID_BASES["technicians"] + 1
+
+
+def _item_template(t: Tenant, line: Line, group: str) -> JsonTemplate:
+    key = ("estimate-item-template", line, group)
+    found: JsonTemplate | None = t.memo.get(key)
+    if found is None:
+        sample: dict[str, Any] = dict(_estimate_item_static(t, line, group))
+        sample["id"] = Hole("id")
+        sample["createdOn"] = Hole("createdOn", text=True)
+        sample["modifiedOn"] = Hole("modifiedOn", text=True)
+        found = t.memo[key] = JsonTemplate(sample)
+    return found
+
+
+def _option_parts(t: Tenant, option: EstimateOption) -> tuple[Any, ...]:
+    """What an option's lines decide: its items' :class:`ArrayTemplate`, ``subtotal`` as
+    JSON text, the taxable amount and the first unit's name (the title), shared by every
+    estimate offering the same package option (plans share their packages' tuples)."""
+    lines = option.lines
+    key = ("estimate-option", id(lines), option.name)
+    found = t.memo.get(key)
+    if found is None or found[0] is not lines:
+        units = [catalog.EQUIPMENT[line.sku] for line in lines if line.type == EQUIPMENT]
+        found = t.memo[key] = (
+            lines,
+            (
+                ArrayTemplate([_item_template(t, line, option.name) for line in lines]),
+                json_text(round(sum(line.total for line in lines), 2)),
+                sum(line.total for line in lines if line.type == EQUIPMENT),
+                units[0].name if units else None,
+            ),
+        )
+    parts: tuple[Any, ...] = found[1]
+    return parts
+
+
+def estimate_rows(t: Tenant) -> RowSpec:
+    """Estimates rendered from templates, one per (status, option name, business unit)."""
+
+    def describe(index: int) -> Described | None:
+        if t.imperfect("estimates", index) is not None:
+            return None
+        job_index, e = t.job_estimates.parent_of(index)
+        plan = t.plan(job_index)
+        option = plan.estimates[e]
+        items_template, subtotal, taxable, unit_name = _option_parts(t, option)
+        title = unit_name or catalog.JOB_TYPES[plan.job_type][0]
+        created = iso(option.created)
+        first = _ITEMS + t.estimate_lines.range_of(index).start
+        # Same layout as the estimate-items collection (tenant.estimate_item_time).
+        stamps = iso_series(
+            t.job_time(job_index, "estimate-items") + e * 60_000, len(option.lines), 1_000
+        )
+        count = len(option.lines)
+        items = items_template.render(
+            (list(map(str, range(first, first + count))), [created] * count, stamps)
+        )
+        sold = option.status == "Sold" and plan.sold_by is not None
+        number = str(20_000 + job_index)
+        return (
+            (option.status, option.name, plan.business_unit),
+            (
+                _ESTIMATES + index,
+                _JOBS + job_index,
+                _LOCATIONS + plan.location,
+                _CUSTOMERS + plan.customer,
+                json_text(f"{option.name}: {title}"),
+                number,
+                json_text(f"{option.name} option - {title}"),
+                created,
+                iso(t.modified("estimates", index)),
+                "null" if option.sold_on is None else f'"{iso(option.sold_on)}"',
+                _TECHNICIANS + plan.sold_by if sold and plan.sold_by is not None else "null",
+                items,
+                subtotal,
+                json_text(round(max(taxable, 0.0) * plan.tax_rate, 2)),
+            ),
+        )
+
+    return RowSpec(
+        holes=(
+            "id",
+            "jobId",
+            "locationId",
+            "customerId",
+            "name",
+            "jobNumber",
+            "summary",
+            "createdOn",
+            "modifiedOn",
+            "soldOn",
+            "soldBy",
+            "items",
+            "subtotal",
+            "tax",
+        ),
+        text=frozenset({"jobNumber", "createdOn", "modifiedOn"}),
+        describe=describe,
+    )

@@ -32,6 +32,7 @@ from integrations.servicetitan.simulator.data.plans import (
     build_plan,
 )
 from integrations.servicetitan.simulator.data.reference import ReferenceBuilder
+from integrations.servicetitan.simulator.data.templates import RowSpec
 from integrations.servicetitan.simulator.data.timeline import Timeline
 from integrations.servicetitan.simulator.rng import GOLDEN, MASK64, Rng, mix, salt, splitmix, unit
 from integrations.servicetitan.simulator.times import US_PER_DAY, US_PER_HOUR, to_us
@@ -115,6 +116,10 @@ class Tenant:
         self._keys: dict[str, int] = {}
         #: Static parts of rendered records (e.g. an invoice line's SKU fields), by generator.
         self.memo: dict[object, Any] = {}
+        #: JSON text of customer names and of location addresses (invoice view), by index:
+        #: export rows embed them and several jobs share a customer (bounded by the tenant).
+        self.name_texts: dict[int, str] = {}
+        self.address_texts: dict[int, str] = {}
 
         # Jobs and everything that hangs off them.
         self.job_count = jobs
@@ -280,8 +285,11 @@ class Tenant:
             count: int,
             modified_at: Callable[[int], int],
             make: Callable[[int], Record],
+            row_spec: RowSpec | None = None,
         ) -> None:
-            collections[name] = LazyCollection(name, count, ID_BASES[name], modified_at, make)
+            collections[name] = LazyCollection(
+                name, count, ID_BASES[name], modified_at, make, row_spec
+            )
 
         def by_job(name: str, offsets: Offsets) -> Callable[[int], int]:
             step = 1_000
@@ -353,12 +361,19 @@ class Tenant:
         lazy("leads", self.lead_count, self.leads.at, functools.partial(crm.lead, self))
         lazy("bookings", self.booking_count, self.bookings.at, functools.partial(crm.booking, self))
 
-        lazy("jobs", self.job_count, self.jobs.at, functools.partial(jobs.job, self))
+        lazy(
+            "jobs",
+            self.job_count,
+            self.jobs.at,
+            functools.partial(jobs.job, self),
+            jobs.job_rows(self),
+        )
         lazy(
             "appointments",
             self.job_visits.total,
             by_job("appointments", self.job_visits),
             functools.partial(jobs.appointment, self),
+            jobs.appointment_rows(self),
         )
 
         def assignment_time(index: int) -> int:
@@ -389,12 +404,14 @@ class Tenant:
             self.job_count,
             lambda j: self.job_time(j, "invoices"),
             functools.partial(accounting.invoice, self),
+            accounting.invoice_rows(self),
         )
         lazy(
             "invoice-items",
             self.invoice_lines.total,
             by_job("invoice-items", self.invoice_lines),
             functools.partial(accounting.invoice_item, self),
+            accounting.invoice_item_rows(self),
         )
         lazy(
             "payments",
@@ -407,6 +424,7 @@ class Tenant:
             self.job_estimates.total,
             by_job("estimates", self.job_estimates),
             functools.partial(sales.estimate, self),
+            sales.estimate_rows(self),
         )
 
         def estimate_item_time(index: int) -> int:
@@ -425,6 +443,7 @@ class Tenant:
             self.job_equipment.total,
             by_job("installed-equipment", self.job_equipment),
             functools.partial(documents.installed_equipment, self),
+            documents.installed_equipment_rows(self),
         )
         lazy(
             "form-submissions",

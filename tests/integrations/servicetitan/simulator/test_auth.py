@@ -110,3 +110,24 @@ def test_flags_override_credentials_and_tenant() -> None:
     value = response.json()["access_token"]
     assert client.get("/jpm/v2/tenant/42/jobs", headers=_headers(value, "k")).status_code == 200
     assert client.get(JOBS, headers=_headers(value, "k")).status_code == 403
+
+
+def test_operations_outside_the_granted_scopes_are_forbidden() -> None:
+    sim = Simulator(SimulatorConfig(scale="small", scopes=frozenset({"tn.jpm.jobs:r"})))
+    client = raw_client(sim)
+    response = client.post("/connect/token", data=CREDENTIALS)
+    assert response.json()["scope"] == "tn.jpm.jobs:r"
+    headers = _headers(response.json()["access_token"])
+    assert client.get(JOBS, headers=headers).status_code == 200
+    denied = client.get(url("crm", "customers"), headers=headers)
+    assert denied.status_code == 403
+    assert "tn.crm.customers:r" in denied.json()["title"]
+    patch = client.patch(url("jpm", "jobs/41000001"), headers=headers, json={"summary": "x"})
+    assert patch.status_code == 403  # reading jobs does not grant writing them
+
+
+def test_every_scope_is_granted_by_default(sim: Simulator) -> None:
+    scope = raw_client(sim).post("/connect/token", data=CREDENTIALS).json()["scope"].split()
+    assert {"tn.jpm.jobs:r", "tn.jpm.jobs:w", "tn.acc.invoices:r", "tn.crm.customers:w"} <= set(
+        scope
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -127,3 +128,62 @@ def test_the_command_line_prints_one_line_and_stops_on_sigterm() -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
+
+
+def test_the_asgi_app_answers_like_the_wsgi_one() -> None:
+    sim = Simulator(SimulatorConfig(scale="small", rate_limit=0, export_batch_size=30))
+
+    async def scenario() -> None:
+        transport = httpx.ASGITransport(app=sim.asgi)
+        async with httpx.AsyncClient(transport=transport, base_url="http://sim") as client:
+            issued = await client.post("/connect/token", data=CREDENTIALS)
+            assert issued.status_code == 200
+            client.headers.update(
+                {
+                    "Authorization": f"Bearer {issued.json()['access_token']}",
+                    "ST-App-Key": "sim-app-key",
+                }
+            )
+            page = await client.get(url("jpm", "export/jobs"))
+            with httpx.Client(
+                transport=httpx.WSGITransport(app=sim),
+                base_url="http://sim",
+                headers=client.headers,
+            ) as sync_client:
+                assert page.content == sync_client.get(url("jpm", "export/jobs")).content
+            created = await client.post(
+                url("crm", "customers"),
+                json={
+                    "name": "Async Homeowner",
+                    "type": "Residential",
+                    "address": {
+                        "street": "1 Main St",
+                        "city": "Austin",
+                        "zip": "78701",
+                        "country": "USA",
+                        "state": "TX",
+                    },
+                    "locations": [
+                        {
+                            "name": "Home",
+                            "address": {
+                                "street": "1 Main St",
+                                "city": "Austin",
+                                "zip": "78701",
+                                "country": "USA",
+                                "state": "TX",
+                            },
+                        }
+                    ],
+                },
+            )
+            assert created.status_code == 200, created.text
+            assert sim.record("customers", created.json()["id"]) is not None
+            assert (await client.get(url("jpm", "jobs/1"))).status_code == 404
+            state = await client.get("/_sim/state")
+            assert state.json()["customers"] == sim.state()["customers"]
+            sim.set_faults("drop:1.0")
+            with pytest.raises(httpx.RemoteProtocolError):
+                await client.get(url("jpm", "jobs"))
+
+    asyncio.run(scenario())

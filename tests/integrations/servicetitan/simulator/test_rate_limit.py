@@ -52,6 +52,27 @@ def test_no_one_second_window_ever_holds_more_than_the_limit() -> None:
         assert in_window <= 60
 
 
+def test_requests_count_when_they_arrived_even_if_checked_out_of_order() -> None:
+    """Server threads may check arrivals in another order than they came; every one-second
+    window around an arrival is what counts."""
+    limiter = SlidingWindowLimiter(3, FakeClock())
+    assert [limiter.acquire("k", at) for at in (10.0, 10.5, 10.9)] == [None, None, None]
+    assert limiter.acquire("k", 10.95) is not None  # [10.0, 11.0) would hold four
+    assert limiter.acquire("k", 10.2) is not None  # arrived early, checked late: still four
+    assert limiter.acquire("k", 11.0) is None  # (10.0, 11.0]: 10.5, 10.9 and itself
+    assert limiter.acquire("k", 10.7) is not None  # [10.5, 11.5) would hold four
+
+
+def test_no_window_exceeds_the_limit_under_shuffled_arrivals() -> None:
+    limiter = SlidingWindowLimiter(20, FakeClock())
+    arrivals = [round(k * 0.013, 3) for k in range(600)]
+    shuffled = [t for pair in zip(arrivals[1::2], arrivals[::2], strict=True) for t in pair]
+    accepted = sorted(t for t in shuffled if limiter.acquire("k", t) is None)
+    assert len(accepted) >= 100
+    for i, start in enumerate(accepted):
+        assert sum(1 for t in accepted[i:] if t < start + 1.0) <= 20
+
+
 def test_the_limit_is_per_app_key_and_tenant_and_spares_the_control_api() -> None:
     clock = FakeClock()
     limiter = SlidingWindowLimiter(2, clock)
