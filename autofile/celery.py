@@ -38,6 +38,11 @@ app.conf.update(
             # A tick that waited longer than the interval is stale: the next one replaces it.
             "options": {"expires": 14},
         },
+        "outbox.sweep": {
+            "task": "outbox.sweep",
+            "schedule": 10.0,
+            "options": {"expires": 9},
+        },
     },
 )
 app.autodiscover_tasks()

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "autofile.mirror",
     "autofile.packets",
     "autofile.review",
+    "autofile.writeback",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,20 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Email (invitations): SMTP when EMAIL_HOST is set, else printed to the console.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AutoFile <autofile@localhost>")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -188,6 +203,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 SERVICETITAN_RATE_LIMIT = env_int("SERVICETITAN_RATE_LIMIT", 60)
 # How often beat starts an incremental sync of each connection (seconds).
 SYNC_INTERVAL_SECONDS = env_int("SYNC_INTERVAL_SECONDS", 30)
+# How long a sync holds its (connection, resource) lease without renewing it (every page
+# renews it): after a worker dies, another takes the sync over once this has passed.
+SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 120)
+# Write-back: a failed delivery (429, 5xx, timeout) waits base × 2^attempt seconds (with
+# jitter), at most the cap, and is given up as failed after the maximum attempts.
+WRITEBACK_RETRY_BASE_SECONDS = env_int("WRITEBACK_RETRY_BASE_SECONDS", 30)
+WRITEBACK_RETRY_MAX_SECONDS = env_int("WRITEBACK_RETRY_MAX_SECONDS", 3600)
+WRITEBACK_MAX_ATTEMPTS = env_int("WRITEBACK_MAX_ATTEMPTS", 12)
 
 LOGGING = {
     "version": 1,

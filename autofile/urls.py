@@ -6,6 +6,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="review:queue", permanent=False)),
     path("accounts/", include("autofile.accounts.urls")),
     path("packets/", include("autofile.review.urls")),
+    path("coordinators/", include("autofile.review.urls_coordinators")),
     path("sync/", include("autofile.mirror.urls")),
+    path("settings/connection/", include("autofile.mirror.urls_connection")),
+    path("settings/", include("autofile.packets.urls")),
     path("admin/", admin.site.urls),
 ]

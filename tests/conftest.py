@@ -11,6 +11,7 @@ from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 if TYPE_CHECKING:
     from celery.worker import WorkController
+    from playwright.sync_api import Browser, Page
 
     from autofile.mirror.models import Connection
     from integrations.servicetitan.simulator import Simulator
@@ -92,6 +93,25 @@ def celery_worker(transactional_db: None) -> Iterator[WorkController]:
         shutdown_timeout=30,
     ) as worker:
         yield worker
+        _drain(app)
+
+
+def _drain(app: Any, timeout: float = 60.0) -> None:
+    """Let tasks the test left behind (document fetches, validations) finish before the
+    worker stops and the database is flushed: a flush racing a task deadlocks."""
+    import time
+
+    from celery.worker import state
+
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline and quiet < 3:
+        with app.connection_for_write() as connection:
+            client = connection.default_channel.client
+            waiting = sum(client.llen(queue) for queue in ("sync", "writeback", "default"))
+        busy = waiting or state.active_requests or state.reserved_requests
+        quiet = 0 if busy else quiet + 1
+        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -119,6 +139,71 @@ def sim_connection(simulator: tuple[Simulator, str], organization: Organization)
         client_secret="sim-client-secret",
         app_key="sim-app-key",
     )
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; Playwright never downloads a browser
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium driven by Playwright's sync API, shared by the session's tests.
+
+    Playwright runs an event loop in the test thread, which trips Django's guard against
+    ORM calls from async code; the tests' ORM calls are synchronous, so the guard is off
+    while the browser lives.
+    """
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    """A fresh browser tab (own cookies) whose relative URLs go to the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def browser_sign_in(page: Page) -> Callable[[User], Page]:
+    """Sign a user in through the login form, as a person would."""
+    from tests.factories import PASSWORD
+
+    def sign_in(user: User) -> Page:
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)  # their landing page
+        return page
+
+    return sign_in
 
 
 @pytest.fixture(autouse=True)

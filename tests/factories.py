@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import factory
 from django.utils import timezone
 
-from autofile.accounts.models import Membership, Organization, Role, User
+from autofile.accounts.models import Invitation, Membership, Organization, Role, User
 from autofile.mirror.models import (
     Appointment,
     AppointmentAssignment,
@@ -58,7 +58,19 @@ from autofile.mirror.models import (
     Technician,
     UserRole,
 )
-from autofile.packets.models import ImportRule, Packet, RebateProgram
+from autofile.packets.models import (
+    EligibilityCheck,
+    Finding,
+    ImportRule,
+    KickbackReason,
+    Packet,
+    PacketEvent,
+    ProgramMeasure,
+    ProgramRequirement,
+    RebateProgram,
+)
+from autofile.review.models import Correction, DeliveryStatus, Operation, TargetType
+from autofile.writeback.models import OutboxAttempt, OutboxKind, OutboxMessage
 
 M = TypeVar("M", bound=MirrorRecord)
 
@@ -91,6 +103,17 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role = Role.QA
+
+
+class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
+    class Meta:
+        model = Invitation
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Role.QA
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
 
 
 class ConnectionFactory(factory.django.DjangoModelFactory[Connection]):
@@ -169,7 +192,7 @@ class ImportRuleFactory(factory.django.DjangoModelFactory[ImportRule]):
     program = factory.SubFactory(
         RebateProgramFactory, organization=factory.SelfAttribute("..organization")
     )
-    name = "Tagged Rebate Needed"
+    name = factory.Sequence(lambda n: f"Tagged Rebate Needed {n}")
     tag_type_ids: Any = factory.LazyFunction(lambda: [1])
     is_active = True
 
@@ -183,6 +206,81 @@ class PacketFactory(factory.django.DjangoModelFactory[Packet]):
     program = factory.SubFactory(
         RebateProgramFactory, organization=factory.SelfAttribute("..organization")
     )
+
+
+class _ProgramRowFactory(factory.django.DjangoModelFactory[Any]):
+    """A row of a program (measure, requirement, check, kickback reason)."""
+
+    class Meta:
+        abstract = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    program = factory.SubFactory(
+        RebateProgramFactory, organization=factory.SelfAttribute("..organization")
+    )
+
+
+class ProgramMeasureFactory(_ProgramRowFactory):
+    class Meta:
+        model = ProgramMeasure
+
+    name = "Ducted heat pump, SEER2 ≥ 16"
+    equipment_type = "Heat Pump"
+    rating = "SEER2"
+    minimum = Decimal("16")
+    amount = Decimal("500.00")
+
+
+class ProgramRequirementFactory(_ProgramRowFactory):
+    class Meta:
+        model = ProgramRequirement
+
+    kind = ProgramRequirement.Kind.EQUIPMENT_SERIAL
+    label = "Serial number of each unit"
+
+
+class EligibilityCheckFactory(_ProgramRowFactory):
+    class Meta:
+        model = EligibilityCheck
+
+    kind = EligibilityCheck.Kind.INVOICE_PAID
+    label = "Invoice paid in full"
+
+
+class KickbackReasonFactory(_ProgramRowFactory):
+    class Meta:
+        model = KickbackReason
+
+    code = factory.Sequence(lambda n: f"REASON{n}")
+    label = "Nameplate photo illegible"
+
+
+def _packet_in(o: Any) -> Packet:
+    connection = ConnectionFactory.create(organization=o.organization)
+    return PacketFactory.create(job=JobFactory.create(connection=connection))
+
+
+class FindingFactory(factory.django.DjangoModelFactory[Finding]):
+    class Meta:
+        model = Finding
+
+    organization = factory.SubFactory(OrganizationFactory)
+    packet = factory.LazyAttribute(_packet_in)
+    code = "equipment_serial_number_missing"
+    severity = "error"
+    message = "Missing serial number on unit 1 (Heat Pump: Carrier 25VNA036A003)."
+    subject = "equipment"
+
+
+class PacketEventFactory(factory.django.DjangoModelFactory[PacketEvent]):
+    class Meta:
+        model = PacketEvent
+
+    organization = factory.SubFactory(OrganizationFactory)
+    packet = factory.LazyAttribute(_packet_in)
+    action = PacketEvent.Action.START_REVIEW
+    from_status = "new"
+    to_status = "in_review"
 
 
 class SyncStateFactory(factory.django.DjangoModelFactory[SyncState]):
@@ -546,3 +644,57 @@ class JobAttachmentFactory(MirrorFactory[JobAttachment]):
     file_name = factory.Sequence(lambda n: f"install-photo-{n}.jpg")
     content_type = "image/jpeg"
     created_on = factory.LazyFunction(timezone.now)
+
+
+# --- corrections and the outbox
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory[OutboxMessage]):
+    class Meta:
+        model = OutboxMessage
+
+    connection = factory.SubFactory(ConnectionFactory)
+    organization = factory.SelfAttribute("connection.organization")
+    kind = OutboxKind.CUSTOMER_UPDATE
+    target_st_id = factory.Sequence(lambda n: 70_000 + n)
+    target_key = factory.LazyAttribute(lambda o: f"customer:{o.target_st_id}")
+    payload: Any = factory.LazyFunction(
+        lambda: {
+            "address": {
+                "street": "200 Elm St",
+                "unit": "",
+                "city": "Dallas",
+                "state": "TX",
+                "zip": "75201",
+                "country": "USA",
+            }
+        }
+    )
+    next_attempt_at = factory.LazyFunction(timezone.now)
+
+
+class OutboxAttemptFactory(factory.django.DjangoModelFactory[OutboxAttempt]):
+    class Meta:
+        model = OutboxAttempt
+
+    message = factory.SubFactory(OutboxMessageFactory)
+    started_at = factory.LazyFunction(timezone.now)
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory[Correction]):
+    class Meta:
+        model = Correction
+
+    connection = factory.SubFactory(ConnectionFactory)
+    organization = factory.SelfAttribute("connection.organization")
+    target_type = TargetType.CUSTOMER
+    target_st_id = factory.SelfAttribute("outbox_message.target_st_id")
+    operation = Operation.UPDATE
+    fields: Any = factory.LazyFunction(lambda: ["street"])
+    before: Any = factory.LazyFunction(lambda: {"street": "100 Main St"})
+    after: Any = factory.LazyFunction(lambda: {"street": "200 Elm St"})
+    reason = "Street was misspelled"
+    delivery_status = DeliveryStatus.QUEUED
+    outbox_message = factory.SubFactory(
+        OutboxMessageFactory, connection=factory.SelfAttribute("..connection")
+    )

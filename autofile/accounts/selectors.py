@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import hashlib
 
-from autofile.accounts.models import Membership, User
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from autofile.accounts.models import Invitation, Membership, Organization, User
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -11,3 +14,41 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
 
 def membership_get(*, user: User, organization_id: int) -> Membership | None:
     return memberships_for_user(user=user).filter(organization_id=organization_id).first()
+
+
+def members_of(*, organization: Organization) -> QuerySet[Membership]:
+    """The organization's members with their users, admins first, then by name."""
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("role", "user__first_name", "user__last_name", "user__username")
+    )
+
+
+def member_get(*, organization: Organization, membership_id: int) -> Membership | None:
+    return members_of(organization=organization).filter(pk=membership_id).first()
+
+
+def invitations_pending(*, organization: Organization) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        organization=organization,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("invited_by")
+
+
+def invitation_get(*, organization: Organization, invitation_id: int) -> Invitation | None:
+    return Invitation.objects.filter(organization=organization, pk=invitation_id).first()
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation a link's token opens (any state), or None."""
+    if not token:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return (
+        Invitation.objects.filter(token_hash=digest)
+        .select_related("organization", "invited_by")
+        .first()
+    )

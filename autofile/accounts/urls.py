@@ -23,4 +23,19 @@ urlpatterns = [
         views.organization_switch,
         name="organization_switch",
     ),
+    path("members/", views.members, name="members"),
+    path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("invitations/", views.invitation_new, name="invitation_new"),
+    path(
+        "invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "invitations/<int:invitation_id>/revoke/",
+        views.invitation_cancel,
+        name="invitation_revoke",
+    ),
+    path("invitations/accept/", views.invitation_accept_page, name="invitation_accept"),
 ]

@@ -3,8 +3,9 @@
     python manage.py demo_setup --simulator-url http://127.0.0.1:8765
 
 Idempotent: running it again keeps existing data and passwords. It connects the
-organization to the ServiceTitan simulator, mirrors the tenant's tag types, switches on
-an example import rule for jobs tagged "Rebate Needed", and queues the first full sync.
+organization to the ServiceTitan simulator, mirrors the tenant's tag types, copies the
+EXAMPLE utility heat-pump program, switches on an import rule for jobs tagged "Rebate
+Needed" into it, and queues the first full sync.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from autofile.mirror.models import Connection, TagType
 from autofile.mirror.services import connection_sync, connection_upsert
 from autofile.mirror.tasks import sync_connection
 from autofile.packets.models import ImportRule, RebateProgram
+from autofile.packets.services import program_copy_example, rule_create
 
 ORGANIZATION = "Lone Star Comfort Co."
 PASSWORD = "autofile-demo"  # noqa: S105 (the demo logins are printed for everyone)
@@ -28,6 +30,7 @@ USERS = (
     ("coordinator", "Casey", "Coordinator", Role.COORDINATOR),
 )
 REBATE_TAG = "Rebate Needed"
+DEMO_EXAMPLE = "utility_heat_pump"  # the example program the demo copies
 
 
 class Command(BaseCommand):
@@ -74,21 +77,23 @@ class Command(BaseCommand):
             if connection.autofile_tag_type_id is None and "AutoFile" in tags:
                 connection.autofile_tag_type_id = tags["AutoFile"]
                 connection.save(update_fields=["autofile_tag_type_id"])
-            program, _ = RebateProgram.objects.get_or_create(
-                organization=organization,
-                name="Example: Oncor residential heat pump rebate",
-                defaults={"sponsor": "Oncor", "sponsor_type": RebateProgram.Sponsor.UTILITY},
-            )
-            if REBATE_TAG in tags:
-                ImportRule.objects.get_or_create(
+            program = RebateProgram.objects.filter(
+                organization=organization, example_key=DEMO_EXAMPLE
+            ).first() or program_copy_example(organization=organization, key=DEMO_EXAMPLE)
+            rule_name = f"Jobs tagged “{REBATE_TAG}”"
+            if (
+                REBATE_TAG in tags
+                and not ImportRule.objects.filter(
+                    organization=organization, connection=connection, name=rule_name
+                ).exists()
+            ):
+                rule_create(
                     organization=organization,
                     connection=connection,
-                    name=f"Jobs tagged “{REBATE_TAG}”",
-                    defaults={
-                        "program": program,
-                        "tag_type_ids": [tags[REBATE_TAG]],
-                        "is_active": True,
-                    },
+                    program=program,
+                    name=rule_name,
+                    tag_type_ids=[tags[REBATE_TAG]],
+                    is_active=True,
                 )
             transaction.on_commit(lambda: sync_connection.delay(connection.pk))
         self.stdout.write(self.style.SUCCESS(f"Demo organization: {organization.name}"))

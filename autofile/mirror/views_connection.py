@@ -1,0 +1,163 @@
+"""Admin pages that set up the organization's ServiceTitan connection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from autofile.accounts.decorators import role_required
+from autofile.accounts.models import Role
+from autofile.core.htmx import render_page
+from autofile.mirror.connection_setup import (
+    ConnectionTestResult,
+    connection_autofile_tag_set,
+    connection_test,
+)
+from autofile.mirror.forms_connection import AutoFileTagForm, ConnectionForm
+from autofile.mirror.models import Connection, TagType
+from autofile.mirror.selectors import connection_get, connections_for
+from autofile.mirror.services import connection_upsert
+
+TEMPLATE = "mirror/connection_detail.html"
+PARTIALS = ("connection-form", "connection-test", "connection-tag")
+
+
+def _connection(request: HttpRequest, connection_id: int) -> Connection:
+    connection = connection_get(organization=request.organization, connection_id=connection_id)  # type: ignore[attr-defined]
+    if connection is None:
+        raise Http404("No such connection")
+    return connection
+
+
+def _redirect(request: HttpRequest, to: str, **kwargs: Any) -> HttpResponse:
+    """After a successful POST: a plain redirect, or a full-page one for htmx."""
+    url = resolve_url(to, **kwargs)
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _save(form: ConnectionForm, connection: Connection | None) -> Connection:
+    data = form.cleaned_data
+    custom = data["environment"] == Connection.Environment.CUSTOM
+    return connection_upsert(
+        organization=form.organization,
+        environment=data["environment"],
+        tenant_id=data["tenant_id"],
+        name=data["name"],
+        base_url=data["base_url"] if custom else "",
+        auth_url=data["auth_url"] if custom else "",
+        app_key=data["app_key"],
+        client_id=data["client_id"],
+        # Write-only: a blank field on edit keeps the stored secret.
+        client_secret=data["client_secret"] or (connection.client_secret if connection else ""),
+    )
+
+
+def _detail_context(
+    request: HttpRequest,
+    connection: Connection,
+    *,
+    form: ConnectionForm | None = None,
+    tag_form: AutoFileTagForm | None = None,
+    result: ConnectionTestResult | None = None,
+) -> dict[str, Any]:
+    organization = request.organization  # type: ignore[attr-defined]
+    tag_form = tag_form or AutoFileTagForm(connection=connection)
+    current_tag = None
+    if connection.autofile_tag_type_id is not None:
+        current_tag = TagType.objects.filter(
+            connection=connection, st_id=connection.autofile_tag_type_id
+        ).first()
+    return {
+        "connection": connection,
+        "connections": connections_for(organization=organization),
+        "form": form or ConnectionForm(organization=organization, instance=connection),
+        "tag_form": tag_form,
+        "current_tag": current_tag,
+        "result": result,
+    }
+
+
+@role_required(Role.ADMIN)
+def connection_home(request: HttpRequest) -> HttpResponse:
+    """The organization's connection, or the form that creates its first one."""
+    connection = connections_for(organization=request.organization).first()  # type: ignore[attr-defined]
+    if connection is None:
+        return connection_create(request)
+    return redirect("connection:detail", connection_id=connection.pk)
+
+
+@role_required(Role.ADMIN)
+def connection_create(request: HttpRequest) -> HttpResponse:
+    organization = request.organization  # type: ignore[attr-defined]
+    form = ConnectionForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        connection = _save(form, None)
+        messages.success(
+            request, "Connection saved. Test it, then choose the AutoFile tag and run a sync."
+        )
+        return _redirect(request, "connection:detail", connection_id=connection.pk)
+    return render_page(
+        request,
+        "mirror/connection_create.html",
+        {"form": form, "connections": connections_for(organization=organization)},
+        partials=("connection-form",),
+    )
+
+
+@role_required(Role.ADMIN)
+def connection_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
+    """Edit the credentials; test them; choose the AutoFile tag."""
+    connection = _connection(request, connection_id)
+    form = None
+    if request.method == "POST":
+        form = ConnectionForm(
+            request.POST, organization=connection.organization, instance=connection
+        )
+        if form.is_valid():
+            _save(form, connection)
+            messages.success(request, "Connection saved.")
+            return _redirect(request, "connection:detail", connection_id=connection.pk)
+    context = _detail_context(request, connection, form=form)
+    return render_page(request, TEMPLATE, context, partials=PARTIALS)
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def connection_check(request: HttpRequest, connection_id: int) -> HttpResponse:
+    """Run the credential check now and show what failed, step by step."""
+    connection = _connection(request, connection_id)
+    result = connection_test(connection=connection)
+    context = _detail_context(request, connection, result=result)
+    return render_page(request, TEMPLATE, context, partials=PARTIALS)
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def connection_tag(request: HttpRequest, connection_id: int) -> HttpResponse:
+    connection = _connection(request, connection_id)
+    form = AutoFileTagForm(request.POST, connection=connection)
+    if form.is_valid():
+        try:
+            connection_autofile_tag_set(
+                connection=connection, tag_type_st_id=form.cleaned_data["tag_type"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.is_valid():
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.success(request, "AutoFile tag saved.")
+            return redirect("connection:detail", connection_id=connection.pk)
+        form = AutoFileTagForm(connection=connection)
+        context = _detail_context(request, connection, tag_form=form)
+        context["tag_saved"] = True
+        return render_page(request, TEMPLATE, context, partials=PARTIALS)
+    context = _detail_context(request, connection, tag_form=form)
+    return render_page(request, TEMPLATE, context, partials=PARTIALS)

@@ -1,0 +1,236 @@
+"""Rebate programs: who pays, for which measures, what a packet must hold, who qualifies.
+
+A program is configured as rows an admin edits, never as free text: the measures it pays
+for (and how much), the requirements a packet must meet (fields and documents), the
+eligibility checks, and the kickback reasons the sponsor uses when it sends a packet back.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from autofile.core.models import OrganizationOwned
+
+
+class Severity(models.TextChoices):
+    """How much a failed requirement or check weighs: errors block "ready"."""
+
+    ERROR = "error", "Error"
+    WARNING = "warning", "Warning"
+
+
+class RebateProgram(OrganizationOwned):
+    """A rebate a contractor files for, e.g. a utility's residential heat-pump rebate."""
+
+    class Sponsor(models.TextChoices):
+        UTILITY = "utility", "Utility"
+        STATE = "state", "State"
+        FEDERAL = "federal", "Federal"
+
+    name = models.CharField(max_length=200)
+    sponsor = models.CharField(max_length=200, help_text="Who pays, e.g. Oncor")
+    sponsor_type = models.CharField(max_length=20, choices=Sponsor.choices)
+    description = models.TextField(blank=True)
+    starts_on = models.DateField(
+        null=True, blank=True, help_text="First install date the program pays for"
+    )
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="Last install date the program pays for"
+    )
+    example_key = models.CharField(
+        max_length=50,
+        blank=True,
+        editable=False,
+        help_text="The shipped example this program was copied from, if any",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unique_program_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramMeasure(OrganizationOwned):
+    """Something the program pays for, and how much: "Ducted heat pump ≥ SEER2 16: $500".
+
+    A unit installed on the job counts for the measure when its equipment type matches
+    (or, if SKUs are listed, its pricebook SKU is one of them) and, when a rating is named,
+    its pricebook rating reaches the minimum.
+    """
+
+    class Basis(models.TextChoices):
+        PER_UNIT = "per_unit", "Per unit installed"
+        PER_JOB = "per_job", "Once per job"
+
+    program = models.ForeignKey(RebateProgram, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField(max_length=200)
+    equipment_type = models.CharField(
+        max_length=200, blank=True, help_text="Installed equipment type, e.g. Heat Pump"
+    )
+    sku_ids = ArrayField(
+        models.BigIntegerField(),
+        default=list,
+        blank=True,
+        help_text="Pricebook equipment SKUs (ServiceTitan ids) that qualify; empty: any",
+    )
+    rating = models.CharField(max_length=30, blank=True, help_text="e.g. SEER2, HSPF2, AFUE, UEF")
+    minimum = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.PER_UNIT)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["program", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: ${self.amount}"
+
+
+class ProgramRequirement(OrganizationOwned):
+    """A field or document a packet must have; one row per requirement, in order."""
+
+    class Kind(models.TextChoices):
+        # fields
+        CUSTOMER_NAME = "customer_name", "Customer name"
+        CUSTOMER_PHONE = "customer_phone", "Customer phone number"
+        CUSTOMER_EMAIL = "customer_email", "Customer e-mail address"
+        INSTALL_ADDRESS = "install_address", "Install address"
+        UTILITY_ACCOUNT = "utility_account_number", "Utility account number"
+        INSTALL_DATE = "install_date", "Install date"
+        EQUIPMENT_MANUFACTURER = "equipment_manufacturer", "Equipment manufacturer (each unit)"
+        EQUIPMENT_MODEL = "equipment_model", "Equipment model number (each unit)"
+        EQUIPMENT_SERIAL = "equipment_serial", "Equipment serial number (each unit)"
+        EFFICIENCY_RATINGS = "efficiency_ratings", "Efficiency ratings (each unit)"
+        ITEMIZED_INVOICE = "itemized_invoice", "Itemized invoice"
+        JOB_FIELD = "job_field", "Job custom field"
+        # documents
+        PHOTO = "photo", "Photos"
+        FORM = "form", "Completed form"
+        CERTIFICATE = "certificate", "Certificate"
+        DOCUMENT = "document", "Other document"
+
+    FIELD_KINDS = frozenset(
+        {
+            Kind.CUSTOMER_NAME,
+            Kind.CUSTOMER_PHONE,
+            Kind.CUSTOMER_EMAIL,
+            Kind.INSTALL_ADDRESS,
+            Kind.UTILITY_ACCOUNT,
+            Kind.INSTALL_DATE,
+            Kind.EQUIPMENT_MANUFACTURER,
+            Kind.EQUIPMENT_MODEL,
+            Kind.EQUIPMENT_SERIAL,
+            Kind.EFFICIENCY_RATINGS,
+            Kind.ITEMIZED_INVOICE,
+            Kind.JOB_FIELD,
+        }
+    )
+
+    program = models.ForeignKey(
+        RebateProgram, on_delete=models.CASCADE, related_name="requirements"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    label = models.CharField(max_length=200, help_text="What the reviewer sees")
+    pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Documents: file or form names to look for, comma-separated, * as wildcard "
+            "(e.g. nameplate-*, *ahri*). Custom fields: the field's name. "
+            "Efficiency ratings: the ratings needed, e.g. SEER2, HSPF2."
+        ),
+    )
+    equipment_type = models.CharField(
+        max_length=200, blank=True, help_text="Only units of this type (e.g. Heat Pump)"
+    )
+    min_count = models.PositiveSmallIntegerField(default=1)
+    per_unit = models.BooleanField(
+        default=False, help_text="Documents: at least this many for each unit installed"
+    )
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.ERROR)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["program", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_document(self) -> bool:
+        return self.kind not in self.FIELD_KINDS
+
+
+class EligibilityCheck(OrganizationOwned):
+    """A rule a packet must pass to qualify; its parameters depend on its kind."""
+
+    class Kind(models.TextChoices):
+        MIN_RATING = "min_rating", "Minimum efficiency rating"
+        INSTALL_WINDOW = "install_window", "Install date inside the program window"
+        ONE_PER_ADDRESS = "one_per_address", "One filing per address per period"
+        INVOICE_PAID = "invoice_paid", "Invoice paid in full"
+        INVOICE_TOTALS = "invoice_totals", "Invoice total matches its items"
+        MEASURE_MATCHED = "measure_matched", "Something installed qualifies for a measure"
+
+    program = models.ForeignKey(RebateProgram, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    label = models.CharField(max_length=200, blank=True)
+    rating = models.CharField(max_length=30, blank=True, help_text="min_rating: e.g. SEER2")
+    minimum = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True, help_text="min_rating"
+    )
+    equipment_type = models.CharField(
+        max_length=200, blank=True, help_text="min_rating: only units of this type"
+    )
+    period_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="one_per_address: the period, in months"
+    )
+    count_service_agreements = models.BooleanField(
+        default=False,
+        help_text=(
+            "one_per_address: a service agreement at the address that started inside "
+            "the period counts as an earlier filing"
+        ),
+    )
+    tolerance = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=0,
+        help_text="invoice_totals / invoice_paid: amounts may differ by this much",
+    )
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.ERROR)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["program", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label or self.get_kind_display()
+
+
+class KickbackReason(OrganizationOwned):
+    """Why a sponsor sends a packet back (code as the sponsor writes it, and a label)."""
+
+    program = models.ForeignKey(
+        RebateProgram, on_delete=models.CASCADE, related_name="kickback_reasons"
+    )
+    code = models.CharField(max_length=50)
+    label = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["program", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="unique_kickback_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"

@@ -1,0 +1,91 @@
+"""Services of rules, programs and packets: everything that writes.
+
+`from autofile.packets.services import packet_validate` (the write-back calls it after a
+correction), `packets_import` (the sync calls it), and the rest listed in __all__.
+"""
+
+from autofile.packets.services.follow import packets_mirror_changed, packets_revalidate_on_commit
+from autofile.packets.services.packets import (
+    packet_approve,
+    packet_assign,
+    packet_claim,
+    packet_kickback,
+    packet_mark_paid,
+    packet_mark_ready,
+    packet_reject,
+    packet_return_to_review,
+    packet_start_review,
+    packet_submit,
+    packet_transition,
+    packet_withdraw,
+)
+from autofile.packets.services.programs import (
+    check_create,
+    check_delete,
+    check_update,
+    kickback_reason_create,
+    kickback_reason_delete,
+    kickback_reason_update,
+    measure_create,
+    measure_delete,
+    measure_update,
+    program_copy_example,
+    program_create,
+    program_delete,
+    program_update,
+    requirement_create,
+    requirement_delete,
+    requirement_update,
+)
+from autofile.packets.services.rules import (
+    packets_import,
+    rule_create,
+    rule_delete,
+    rule_import,
+    rule_run_history,
+    rule_set_active,
+    rule_update,
+)
+from autofile.packets.services.validation import packet_validate, packets_validate
+
+__all__ = [
+    "check_create",
+    "check_delete",
+    "check_update",
+    "kickback_reason_create",
+    "kickback_reason_delete",
+    "kickback_reason_update",
+    "measure_create",
+    "measure_delete",
+    "measure_update",
+    "packet_approve",
+    "packet_assign",
+    "packet_claim",
+    "packet_kickback",
+    "packet_mark_paid",
+    "packet_mark_ready",
+    "packet_reject",
+    "packet_return_to_review",
+    "packet_start_review",
+    "packet_submit",
+    "packet_transition",
+    "packet_validate",
+    "packet_withdraw",
+    "packets_import",
+    "packets_mirror_changed",
+    "packets_revalidate_on_commit",
+    "packets_validate",
+    "program_copy_example",
+    "program_create",
+    "program_delete",
+    "program_update",
+    "requirement_create",
+    "requirement_delete",
+    "requirement_update",
+    "rule_create",
+    "rule_delete",
+    "rule_import",
+    "rule_run_history",
+    "rule_set_active",
+    "rule_update",
+]

@@ -1,0 +1,429 @@
+"""Writing rebate programs and their measures, requirements, checks and kickback reasons.
+
+Each change re-validates the program's open packets (in a worker, after commit): a new
+requirement shows up as findings on the packets it concerns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from autofile.accounts.models import Organization
+from autofile.mirror.models import PricebookEquipment, PricebookMaterial, PricebookService
+from autofile.packets.examples import EXAMPLES
+from autofile.packets.models import (
+    OPEN_STATUSES,
+    EligibilityCheck,
+    KickbackReason,
+    Packet,
+    ProgramMeasure,
+    ProgramRequirement,
+    RebateProgram,
+)
+
+R = TypeVar("R", ProgramMeasure, ProgramRequirement, EligibilityCheck, KickbackReason)
+
+PROGRAM_FIELDS = (
+    "name",
+    "sponsor",
+    "sponsor_type",
+    "description",
+    "starts_on",
+    "ends_on",
+    "is_active",
+)
+MEASURE_FIELDS = (
+    "name",
+    "equipment_type",
+    "sku_ids",
+    "rating",
+    "minimum",
+    "amount",
+    "basis",
+    "position",
+)
+REQUIREMENT_FIELDS = (
+    "kind",
+    "label",
+    "pattern",
+    "equipment_type",
+    "min_count",
+    "per_unit",
+    "severity",
+    "position",
+)
+CHECK_FIELDS = (
+    "kind",
+    "label",
+    "rating",
+    "minimum",
+    "equipment_type",
+    "period_months",
+    "count_service_agreements",
+    "tolerance",
+    "severity",
+    "position",
+)
+KICKBACK_FIELDS = ("code", "label", "position")
+
+
+def program_revalidate_on_commit(program: RebateProgram) -> None:
+    """After commit, re-validate the program's open packets in a worker.
+
+    An editor saving many rows in one transaction schedules this once per program: a
+    callback already waiting for the commit is not added again.
+    """
+    from autofile.packets.tasks import validate_packets
+
+    program_id = program.pk
+    pending = transaction.get_connection().run_on_commit
+    if any(getattr(entry[1], "revalidates_program", None) == program_id for entry in pending):
+        return
+
+    def enqueue() -> None:
+        packet_ids = list(
+            Packet.objects.filter(program_id=program_id, status__in=OPEN_STATUSES)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for start in range(0, len(packet_ids), 200):
+            validate_packets.delay(packet_ids[start : start + 200])
+
+    enqueue.revalidates_program = program_id  # type: ignore[attr-defined]
+    transaction.on_commit(enqueue)
+
+
+def _only(fields: dict[str, Any], allowed: tuple[str, ...], what: str) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"not editable on a {what}: {', '.join(sorted(unknown))}")
+
+
+def _clean_program(program: RebateProgram) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        program.full_clean(exclude=["organization"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if program.starts_on and program.ends_on and program.starts_on > program.ends_on:
+        errors.setdefault("ends_on", []).append("The program ends before it starts.")
+    taken = RebateProgram.objects.filter(
+        organization_id=program.organization_id, name=program.name
+    ).exclude(pk=program.pk)
+    if program.name and taken.exists():
+        errors.setdefault("name", []).append("Another program has this name.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def program_create(
+    *,
+    organization: Organization,
+    name: str,
+    sponsor: str,
+    sponsor_type: str,
+    description: str = "",
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    is_active: bool = True,
+) -> RebateProgram:
+    program = RebateProgram(
+        organization=organization,
+        name=name.strip(),
+        sponsor=sponsor.strip(),
+        sponsor_type=sponsor_type,
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        is_active=is_active,
+    )
+    _clean_program(program)
+    program.save()
+    return program
+
+
+@transaction.atomic
+def program_update(*, program: RebateProgram, **fields: Any) -> RebateProgram:
+    _only(fields, PROGRAM_FIELDS, "program")
+    for key, value in fields.items():
+        setattr(program, key, value.strip() if key in ("name", "sponsor") else value)
+    _clean_program(program)
+    program.save()
+    program_revalidate_on_commit(program)
+    return program
+
+
+@transaction.atomic
+def program_delete(*, program: RebateProgram) -> None:
+    """Delete a program nobody uses yet; one with packets or rules is switched off instead."""
+    if program.packets.exists():
+        raise ValidationError("This program has packets; switch it off instead of deleting it.")
+    if program.rules.exists():
+        raise ValidationError("Import rules send packets to this program; delete them first.")
+    program.delete()
+
+
+def _row_clean(row: models.Model) -> None:
+    try:
+        row.full_clean(exclude=["organization", "program"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+
+
+def _clean_measure(measure: ProgramMeasure) -> None:
+    _row_clean(measure)
+    errors: dict[str, list[str]] = {}
+    if not measure.equipment_type and not measure.sku_ids:
+        errors["equipment_type"] = ["Name an equipment type or pick SKUs the measure pays for."]
+    if measure.rating and measure.minimum is None:
+        errors["minimum"] = ["Give the minimum rating."]
+    if measure.minimum is not None and not measure.rating:
+        errors["rating"] = ["Name the rating the minimum applies to (e.g. SEER2)."]
+    if measure.amount is not None and measure.amount < 0:
+        errors["amount"] = ["The amount cannot be negative."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_requirement(requirement: ProgramRequirement) -> None:
+    _row_clean(requirement)
+    kind = ProgramRequirement.Kind
+    if requirement.kind in (kind.JOB_FIELD, kind.EFFICIENCY_RATINGS) and not requirement.pattern:
+        what = "custom field" if requirement.kind == kind.JOB_FIELD else "ratings (e.g. SEER2)"
+        raise ValidationError({"pattern": [f"Name the {what} to look for."]})
+    if requirement.is_document and not requirement.pattern:
+        raise ValidationError({"pattern": ["Give the file or form names to look for."]})
+    if requirement.is_document and requirement.min_count < 1:
+        raise ValidationError({"min_count": ["At least one."]})
+
+
+def _clean_check(check: EligibilityCheck) -> None:
+    _row_clean(check)
+    kind = EligibilityCheck.Kind
+    errors: dict[str, list[str]] = {}
+    if check.kind == kind.MIN_RATING:
+        if not check.rating:
+            errors["rating"] = ["Name the rating (e.g. SEER2)."]
+        if check.minimum is None:
+            errors["minimum"] = ["Give the minimum."]
+    if check.kind == kind.ONE_PER_ADDRESS and not check.period_months:
+        errors["period_months"] = ["Give the period in months."]
+    if check.tolerance is not None and check.tolerance < 0:
+        errors["tolerance"] = ["The tolerance cannot be negative."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_kickback(reason: KickbackReason) -> None:
+    _row_clean(reason)
+    taken = KickbackReason.objects.filter(program_id=reason.program_id, code=reason.code).exclude(
+        pk=reason.pk
+    )
+    if taken.exists():
+        raise ValidationError({"code": ["This program already has a reason with this code."]})
+
+
+def _next_position(model: type[R], program: RebateProgram) -> int:
+    last = model._default_manager.filter(program=program).aggregate(m=models.Max("position"))["m"]
+    return 0 if last is None else last + 1
+
+
+def _create_row(model: type[R], program: RebateProgram, fields: dict[str, Any], clean: Any) -> R:
+    fields.setdefault("position", _next_position(model, program))
+    row = model(organization_id=program.organization_id, program=program, **fields)
+    clean(row)
+    row.save()
+    program_revalidate_on_commit(program)
+    return row
+
+
+def _update_row(row: R, fields: dict[str, Any], clean: Any) -> R:
+    for key, value in fields.items():
+        setattr(row, key, value)
+    clean(row)
+    row.save()
+    program_revalidate_on_commit(row.program)
+    return row
+
+
+def _delete_row(row: R) -> None:
+    program = row.program
+    row.delete()
+    program_revalidate_on_commit(program)
+
+
+def _normalize_measure(fields: dict[str, Any]) -> dict[str, Any]:
+    if "sku_ids" in fields:
+        fields["sku_ids"] = sorted({int(v) for v in fields["sku_ids"] or ()})
+    for key in ("minimum", "amount"):
+        if isinstance(fields.get(key), str | int | float) and fields[key] != "":
+            fields[key] = Decimal(str(fields[key]))
+    return fields
+
+
+@transaction.atomic
+def measure_create(*, program: RebateProgram, **fields: Any) -> ProgramMeasure:
+    _only(fields, MEASURE_FIELDS, "measure")
+    return _create_row(ProgramMeasure, program, _normalize_measure(fields), _clean_measure)
+
+
+@transaction.atomic
+def measure_update(*, measure: ProgramMeasure, **fields: Any) -> ProgramMeasure:
+    _only(fields, MEASURE_FIELDS, "measure")
+    return _update_row(measure, _normalize_measure(fields), _clean_measure)
+
+
+@transaction.atomic
+def measure_delete(*, measure: ProgramMeasure) -> None:
+    _delete_row(measure)
+
+
+@transaction.atomic
+def requirement_create(*, program: RebateProgram, **fields: Any) -> ProgramRequirement:
+    _only(fields, REQUIREMENT_FIELDS, "requirement")
+    return _create_row(ProgramRequirement, program, fields, _clean_requirement)
+
+
+@transaction.atomic
+def requirement_update(*, requirement: ProgramRequirement, **fields: Any) -> ProgramRequirement:
+    _only(fields, REQUIREMENT_FIELDS, "requirement")
+    return _update_row(requirement, fields, _clean_requirement)
+
+
+@transaction.atomic
+def requirement_delete(*, requirement: ProgramRequirement) -> None:
+    _delete_row(requirement)
+
+
+@transaction.atomic
+def check_create(*, program: RebateProgram, **fields: Any) -> EligibilityCheck:
+    _only(fields, CHECK_FIELDS, "check")
+    return _create_row(EligibilityCheck, program, _normalize_measure(fields), _clean_check)
+
+
+@transaction.atomic
+def check_update(*, check: EligibilityCheck, **fields: Any) -> EligibilityCheck:
+    _only(fields, CHECK_FIELDS, "check")
+    return _update_row(check, _normalize_measure(fields), _clean_check)
+
+
+@transaction.atomic
+def check_delete(*, check: EligibilityCheck) -> None:
+    _delete_row(check)
+
+
+@transaction.atomic
+def kickback_reason_create(*, program: RebateProgram, **fields: Any) -> KickbackReason:
+    _only(fields, KICKBACK_FIELDS, "kickback reason")
+    if "code" in fields:
+        fields["code"] = str(fields["code"]).strip().upper()
+    return _create_row(KickbackReason, program, fields, _clean_kickback)
+
+
+@transaction.atomic
+def kickback_reason_update(*, reason: KickbackReason, **fields: Any) -> KickbackReason:
+    _only(fields, KICKBACK_FIELDS, "kickback reason")
+    if "code" in fields:
+        fields["code"] = str(fields["code"]).strip().upper()
+    return _update_row(reason, fields, _clean_kickback)
+
+
+@transaction.atomic
+def kickback_reason_delete(*, reason: KickbackReason) -> None:
+    reason.delete()
+
+
+def _sku_ids_for(organization: Organization, codes: list[str]) -> list[int]:
+    """The organization's mirrored pricebook SKUs with these codes (any tenant)."""
+    ids: set[int] = set()
+    for model in (PricebookService, PricebookEquipment, PricebookMaterial):
+        ids.update(
+            model._default_manager.filter(
+                organization=organization, code__in=codes, active=True
+            ).values_list("st_id", flat=True)
+        )
+    return sorted(ids)
+
+
+def _unique_name(organization: Organization, name: str) -> str:
+    taken = set(
+        RebateProgram.objects.filter(organization=organization, name__startswith=name).values_list(
+            "name", flat=True
+        )
+    )
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"
+
+
+@transaction.atomic
+def program_copy_example(
+    *, organization: Organization, key: str, name: str | None = None
+) -> RebateProgram:
+    """Copy a shipped EXAMPLE program into the organization, for an admin to adapt.
+
+    Its measures' SKU codes resolve against the organization's mirrored pricebook; a
+    "calendar_year" window becomes this year. Copying twice gives "… (2)".
+    """
+    example = EXAMPLES.get(key)
+    if example is None:
+        raise ValidationError({"key": [f"No example program “{key}”."]})
+    starts_on = ends_on = None
+    if example.window == "calendar_year":
+        year = timezone.localdate().year
+        starts_on, ends_on = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    program = RebateProgram(
+        organization=organization,
+        name=_unique_name(organization, (name or example.name).strip()),
+        sponsor=example.sponsor,
+        sponsor_type=example.sponsor_type,
+        description=example.summary,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        example_key=example.key,
+    )
+    _clean_program(program)
+    program.save()
+    org = organization.pk
+    measures = []
+    for position, spec in enumerate(example.measures):
+        spec = dict(spec)
+        codes = spec.pop("sku_codes", None)
+        if codes:
+            spec["sku_ids"] = _sku_ids_for(organization, codes)
+        measures.append(
+            ProgramMeasure(
+                organization_id=org, program=program, position=position, **_normalize_measure(spec)
+            )
+        )
+    ProgramMeasure.objects.bulk_create(measures)
+    ProgramRequirement.objects.bulk_create(
+        ProgramRequirement(organization_id=org, program=program, position=position, **spec)
+        for position, spec in enumerate(example.requirements)
+    )
+    EligibilityCheck.objects.bulk_create(
+        EligibilityCheck(
+            organization_id=org,
+            program=program,
+            position=position,
+            **_normalize_measure(dict(spec)),
+        )
+        for position, spec in enumerate(example.checks)
+    )
+    KickbackReason.objects.bulk_create(
+        KickbackReason(
+            organization_id=org, program=program, position=position, code=code, label=label
+        )
+        for position, (code, label) in enumerate(example.kickback_reasons)
+    )
+    return program

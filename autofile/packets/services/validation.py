@@ -1,0 +1,930 @@
+"""Pre-submission validation: a packet's bundle against its program's rows.
+
+Every requirement (fields and documents) and eligibility check of the program produces
+findings: a code, error or warning, a message a reviewer understands, and the record and
+field it concerns. `packet_validate` replaces a packet's findings and keeps the counts on
+the packet row; errors block "ready".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from autofile.mirror.models import (
+    CustomerContact,
+    InstalledEquipment,
+    Invoice,
+    LocationContact,
+)
+from autofile.packets.models import (
+    OPEN_STATUSES,
+    EligibilityCheck,
+    Finding,
+    Packet,
+    ProgramMeasure,
+    ProgramRequirement,
+    RebateProgram,
+    Severity,
+)
+from autofile.packets.selectors.packets import (
+    PacketBundle,
+    _bundle_packets,
+    packet_bundle_for,
+    unit_ratings,
+)
+
+Req = ProgramRequirement.Kind
+Check = EligibilityCheck.Kind
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A finding before it is saved."""
+
+    code: str
+    severity: str
+    message: str
+    subject: str
+    subject_id: int | None = None
+    field: str = ""
+    requirement: ProgramRequirement | None = None
+    eligibility_check: EligibilityCheck | None = None
+
+    @property
+    def key(self) -> tuple[str, str, int | None, str]:
+        return (self.code, self.subject, self.subject_id, self.field)
+
+
+def money(value: Decimal | None) -> str:
+    return "—" if value is None else f"${value:,.2f}"
+
+
+def number(value: Decimal) -> str:
+    """A rating or quantity as people write it: 15.2, not 15.20 or 1.52E+1."""
+    text = f"{value.normalize():f}"
+    return text
+
+
+def _day(value: dt.date) -> str:
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+# --- requirements: fields
+
+
+PHONE_TYPES = {"phone", "mobilephone", "mobile", "cell"}
+PLACEHOLDERS = {"", "n/a", "na", "none", "unknown", "tbd", "-", "?", "0", "000", "0000", "00000"}
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def phone_is_valid(value: str) -> bool:
+    """A North American number: 10 digits, or 11 starting with 1."""
+    digits = _digits(value)
+    return len(digits) == 10 or (len(digits) == 11 and digits.startswith("1"))
+
+
+def email_is_valid(value: str) -> bool:
+    try:
+        validate_email(value.strip())
+    except ValidationError:
+        return False
+    return True
+
+
+ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
+
+
+def _contact_subject(contact: CustomerContact | LocationContact) -> str:
+    return "customer_contact" if isinstance(contact, CustomerContact) else "location_contact"
+
+
+def _need_contact(
+    bundle: PacketBundle, requirement: ProgramRequirement, email: bool
+) -> Iterator[Issue]:
+    """A valid phone number (or e-mail address) of the customer or the install location.
+
+    With none valid, each malformed one is an error of the requirement's severity (and,
+    with none at all, the absence is); malformed extras next to a valid one are warnings.
+    """
+    kind_name = "e-mail address" if email else "phone number"
+
+    def wanted(contact: CustomerContact | LocationContact) -> bool:
+        kind = contact.contact_type.casefold()
+        return kind == "email" if email else kind in PHONE_TYPES
+
+    is_valid = email_is_valid if email else phone_is_valid
+    matching = [c for c in bundle.contacts if wanted(c)]
+    valid = [c for c in matching if is_valid(c.value)]
+    for contact in matching:
+        if contact in valid:
+            continue
+        yield Issue(
+            code="contact_email_invalid" if email else "contact_phone_invalid",
+            severity=requirement.severity if not valid else Severity.WARNING,
+            message=f"The {kind_name} “{contact.value}” is not valid.",
+            subject=_contact_subject(contact),
+            subject_id=contact.pk,
+            field="value",
+            requirement=requirement,
+        )
+    if not matching:
+        yield Issue(
+            code="contact_email_missing" if email else "contact_phone_missing",
+            severity=requirement.severity,
+            message=f"The customer has no {kind_name} on record.",
+            subject="customer",
+            subject_id=bundle.customer.pk if bundle.customer else None,
+            field="contacts",
+            requirement=requirement,
+        )
+
+
+def _address(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterator[Issue]:
+    location = bundle.location
+    if location is None:
+        yield Issue(
+            "address_missing",
+            requirement.severity,
+            "The job has no install location.",
+            "job",
+            bundle.job.pk,
+            "location",
+            requirement,
+        )
+        return
+    parts = (("street", "street"), ("city", "city"), ("state", "state"), ("zip", "ZIP code"))
+    for name, label in parts:
+        if not getattr(location, name).strip():
+            yield Issue(
+                f"address_{name}_missing",
+                requirement.severity,
+                f"The install address has no {label}.",
+                "location",
+                location.pk,
+                name,
+                requirement,
+            )
+    if location.zip.strip() and not ZIP.match(location.zip.strip()):
+        yield Issue(
+            "address_zip_invalid",
+            requirement.severity,
+            f"The install address's ZIP code “{location.zip}” is not a valid ZIP code.",
+            "location",
+            location.pk,
+            "zip",
+            requirement,
+        )
+
+
+def _units_or_missing(
+    bundle: PacketBundle, requirement: ProgramRequirement
+) -> tuple[list[InstalledEquipment], list[Issue]]:
+    units = bundle.units(requirement.equipment_type)
+    if units:
+        return units, []
+    what = f"{requirement.equipment_type} " if requirement.equipment_type else ""
+    return [], [
+        Issue(
+            "equipment_missing",
+            requirement.severity,
+            f"No installed {what}equipment is recorded for this job.",
+            "equipment",
+            None,
+            "",
+            requirement,
+        )
+    ]
+
+
+def _equipment_field(
+    bundle: PacketBundle, requirement: ProgramRequirement, name: str, label: str
+) -> Iterator[Issue]:
+    units, missing = _units_or_missing(bundle, requirement)
+    yield from missing
+    for unit in units:
+        value = getattr(unit, name).strip()
+        where = bundle.unit_label(unit)
+        if value.casefold() in PLACEHOLDERS:
+            yield Issue(
+                f"equipment_{name}_missing",
+                requirement.severity,
+                f"Missing {label} on {where}."
+                if not value
+                else f"The {label} “{value}” on {where} is a placeholder, not a real value.",
+                "equipment",
+                unit.pk,
+                name,
+                requirement,
+            )
+            continue
+        if name == "serial_number" and len(re.sub(r"[\W_]", "", value)) < 5:
+            yield Issue(
+                "equipment_serial_number_invalid",
+                requirement.severity,
+                f"The serial number “{value}” on {where} is too short to be a serial number.",
+                "equipment",
+                unit.pk,
+                name,
+                requirement,
+            )
+        if name == "model" and unit.equipment is not None and unit.equipment.model:
+            norm = re.sub(r"[\W_]", "", value).casefold()
+            listed = re.sub(r"[\W_]", "", unit.equipment.model).casefold()
+            if norm != listed:
+                yield Issue(
+                    "equipment_model_mismatch",
+                    Severity.WARNING,
+                    f"The model “{value}” on {where} differs from its pricebook model "
+                    f"“{unit.equipment.model}”.",
+                    "equipment",
+                    unit.pk,
+                    name,
+                    requirement,
+                )
+
+
+def _rating_names(pattern: str) -> list[str]:
+    return [part.strip().upper() for part in re.split(r"[,;/]", pattern) if part.strip()]
+
+
+def _ratings(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterator[Issue]:
+    units, missing = _units_or_missing(bundle, requirement)
+    yield from missing
+    names = _rating_names(requirement.pattern)
+    for unit in units:
+        ratings = unit_ratings(unit)
+        where = bundle.unit_label(unit)
+        absent = [name for name in names if ratings.get(name) is None]
+        if not absent:
+            continue
+        if unit.equipment is None and not ratings:
+            message = (
+                f"The {', '.join(absent)} rating of {where} is unknown: the unit is not "
+                "linked to a pricebook equipment SKU that states it."
+            )
+        else:
+            message = f"No {', '.join(absent)} rating is known for {where}."
+        yield Issue(
+            "efficiency_rating_missing",
+            requirement.severity,
+            message,
+            "equipment",
+            unit.pk,
+            "efficiency_ratings",
+            requirement,
+        )
+
+
+def _itemized_invoice(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterator[Issue]:
+    invoice = bundle.invoice
+    if invoice is None:
+        yield Issue(
+            "invoice_missing",
+            requirement.severity,
+            "The job has no invoice.",
+            "job",
+            bundle.job.pk,
+            "invoice",
+            requirement,
+        )
+        return
+    items = invoice.items_list  # type: ignore[attr-defined]
+    if not items:
+        yield Issue(
+            "invoice_not_itemized",
+            requirement.severity,
+            f"Invoice {invoice.reference_number or invoice.st_id} has no items.",
+            "invoice",
+            invoice.pk,
+            "items",
+            requirement,
+        )
+        return
+    for item in items:
+        name = item.display_name or item.sku_name or f"item {item.st_id}"
+        if not (item.sku_name or item.display_name or item.description.strip()):
+            yield Issue(
+                "invoice_item_undescribed",
+                requirement.severity,
+                f"An invoice item (#{item.st_id}) has no SKU or description.",
+                "invoice_item",
+                item.pk,
+                "description",
+                requirement,
+            )
+        if item.quantity is None or item.quantity <= 0:
+            yield Issue(
+                "invoice_item_quantity",
+                requirement.severity,
+                f"Invoice item “{name}” has no positive quantity.",
+                "invoice_item",
+                item.pk,
+                "quantity",
+                requirement,
+            )
+        if item.unit_price is None:
+            yield Issue(
+                "invoice_item_price",
+                requirement.severity,
+                f"Invoice item “{name}” has no unit price.",
+                "invoice_item",
+                item.pk,
+                "unit_price",
+                requirement,
+            )
+
+
+def _globs(pattern: str) -> list[str]:
+    return [part.strip().casefold() for part in pattern.split(",") if part.strip()]
+
+
+def _matches(name: str, globs: list[str]) -> bool:
+    name = name.casefold()
+    base = name.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(base, g) or fnmatch.fnmatchcase(name, g) for g in globs)
+
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".heic", ".webp", ".tif", ".tiff")
+
+
+def _is_image(name: str, content_type: str) -> bool:
+    return content_type.startswith("image/") or name.casefold().endswith(IMAGE_EXTENSIONS)
+
+
+def _documents(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterator[Issue]:
+    globs = _globs(requirement.pattern)
+    subjects: dict[str, str] = {Req.PHOTO: "photos", Req.FORM: "forms"}
+    subject = subjects.get(requirement.kind, "documents")
+    per = ""
+    units = bundle.units(requirement.equipment_type) if requirement.per_unit else []
+    needed = requirement.min_count * (max(len(units), 1) if requirement.per_unit else 1)
+    if requirement.per_unit:
+        per = f" ({requirement.min_count} per unit, {len(units)} unit{'s' * (len(units) != 1)})"
+    if requirement.kind == Req.FORM:
+        forms = [f for f in bundle.form_submissions if _matches(f.form_name, globs)]
+        done = [f for f in forms if f.status.casefold() == "completed"]
+        if len(done) >= needed:
+            return
+        if forms and not done:
+            message = f"{requirement.label}: the form is started but not completed."
+            code = "form_incomplete"
+        else:
+            message = (
+                f"{requirement.label}: no completed form on the job ({len(done)} of {needed})."
+            )
+            code = "form_missing"
+        yield Issue(
+            code,
+            requirement.severity,
+            message,
+            subject,
+            done[0].pk if done else (forms[0].pk if forms else None),
+            "status" if forms else "",
+            requirement,
+        )
+        return
+    found = [a for a in bundle.attachments if _matches(a.file_name, globs)]
+    if requirement.kind == Req.PHOTO:
+        found = [a for a in found if _is_image(a.file_name, a.content_type)]
+    if len(found) >= needed:
+        return
+    nouns: dict[str, str] = {Req.PHOTO: "photo", Req.CERTIFICATE: "certificate"}
+    noun = nouns.get(requirement.kind, "document")
+    yield Issue(
+        f"{noun}_missing",
+        requirement.severity,
+        f"{requirement.label}: {len(found)} of {needed} found{per}."
+        if found
+        else f"{requirement.label}: no {noun} attached to the job{per}.",
+        subject,
+        None,
+        requirement.pattern,
+        requirement,
+    )
+
+
+def requirement_issues(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterator[Issue]:
+    kind = requirement.kind
+    severity = requirement.severity
+    if kind == Req.CUSTOMER_NAME:
+        if bundle.customer is None or not bundle.customer.name.strip():
+            yield Issue(
+                "customer_name_missing",
+                severity,
+                "The customer's name is missing.",
+                "customer",
+                bundle.customer.pk if bundle.customer else None,
+                "name",
+                requirement,
+            )
+    elif kind == Req.CUSTOMER_PHONE:
+        yield from _need_contact(bundle, requirement, email=False)
+    elif kind == Req.CUSTOMER_EMAIL:
+        yield from _need_contact(bundle, requirement, email=True)
+    elif kind == Req.INSTALL_ADDRESS:
+        yield from _address(bundle, requirement)
+    elif kind == Req.UTILITY_ACCOUNT:
+        name = requirement.pattern or "Utility Account Number"
+        if not bundle.location_field(name):
+            yield Issue(
+                "utility_account_missing",
+                severity,
+                f"The install location has no {name}.",
+                "location",
+                bundle.location.pk if bundle.location else None,
+                name,
+                requirement,
+            )
+    elif kind == Req.INSTALL_DATE:
+        if bundle.install_date is None:
+            yield Issue(
+                "install_date_missing",
+                severity,
+                "The install date is unknown: the job is not completed and no unit has an "
+                "install date.",
+                "job",
+                bundle.job.pk,
+                "completed_on",
+                requirement,
+            )
+    elif kind == Req.EQUIPMENT_MANUFACTURER:
+        yield from _equipment_field(bundle, requirement, "manufacturer", "manufacturer")
+    elif kind == Req.EQUIPMENT_MODEL:
+        yield from _equipment_field(bundle, requirement, "model", "model number")
+    elif kind == Req.EQUIPMENT_SERIAL:
+        yield from _equipment_field(bundle, requirement, "serial_number", "serial number")
+    elif kind == Req.EFFICIENCY_RATINGS:
+        yield from _ratings(bundle, requirement)
+    elif kind == Req.ITEMIZED_INVOICE:
+        yield from _itemized_invoice(bundle, requirement)
+    elif kind == Req.JOB_FIELD:
+        if not bundle.job_field(requirement.pattern):
+            yield Issue(
+                "job_field_missing",
+                severity,
+                f"The job's “{requirement.pattern}” field is empty.",
+                "job",
+                bundle.job.pk,
+                requirement.pattern,
+                requirement,
+            )
+    else:
+        yield from _documents(bundle, requirement)
+
+
+# --- eligibility checks
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+            31, 31, 30, 31, 30, 31][month - 1]  # fmt: skip
+    return dt.date(year, month, min(day.day, last))
+
+
+def _min_rating(bundle: PacketBundle, check: EligibilityCheck) -> Iterator[Issue]:
+    rating = check.rating.strip().upper()
+    minimum = check.minimum
+    if minimum is None or not rating:
+        return
+    for unit in bundle.units(check.equipment_type):
+        value = unit_ratings(unit).get(rating)
+        where = bundle.unit_label(unit)
+        if value is None:
+            yield Issue(
+                "rating_unknown",
+                check.severity,
+                f"The {rating} of {where} is unknown, so the minimum of {number(minimum)} "
+                "cannot be checked.",
+                "equipment",
+                unit.pk,
+                "efficiency_ratings",
+                eligibility_check=check,
+            )
+        elif value < minimum:
+            yield Issue(
+                "rating_below_minimum",
+                check.severity,
+                f"{where[0].upper()}{where[1:]} has {rating} {number(value)}, below the "
+                f"program minimum of {number(minimum)}.",
+                "equipment",
+                unit.pk,
+                "efficiency_ratings",
+                eligibility_check=check,
+            )
+
+
+def _install_window(bundle: PacketBundle, check: EligibilityCheck) -> Iterator[Issue]:
+    program = bundle.program
+    if program.starts_on is None and program.ends_on is None:
+        return
+    day = bundle.install_date
+    if day is None:
+        yield Issue(
+            "install_date_unknown",
+            check.severity,
+            "The install date is unknown, so the program window cannot be checked.",
+            "job",
+            bundle.job.pk,
+            "completed_on",
+            eligibility_check=check,
+        )
+        return
+    if program.starts_on and day < program.starts_on:
+        yield Issue(
+            "install_before_window",
+            check.severity,
+            f"Installed {_day(day)}, before the program starts ({_day(program.starts_on)}).",
+            "job",
+            bundle.job.pk,
+            "completed_on",
+            eligibility_check=check,
+        )
+    if program.ends_on and day > program.ends_on:
+        yield Issue(
+            "install_after_window",
+            check.severity,
+            f"Installed {_day(day)}, after the program ended ({_day(program.ends_on)}).",
+            "job",
+            bundle.job.pk,
+            "completed_on",
+            eligibility_check=check,
+        )
+
+
+def _one_per_address(bundle: PacketBundle, check: EligibilityCheck) -> Iterator[Issue]:
+    months = check.period_months or 0
+    day = bundle.install_date or timezone.localdate()
+    if months <= 0:
+        return
+    start, end = add_months(day, -months), add_months(day, months)
+    location_id = bundle.location.pk if bundle.location else None
+    for other in bundle.earlier_packets:
+        other_day = (
+            timezone.localtime(other.job.completed_on).date()
+            if other.job.completed_on
+            else other.created_at.date()
+        )
+        if not start < other_day < end:
+            continue
+        # Of two packets at one address, the later one (or the later-imported) is the duplicate.
+        if (other_day, other.pk) > (day, bundle.packet.pk or 0):
+            continue
+        yield Issue(
+            "address_already_filed",
+            check.severity,
+            f"This address already has packet #{other.pk} (job {other.job.job_number}, "
+            f"{_day(other_day)}) for this program; it pays once per {months} months.",
+            "location",
+            location_id,
+            "",
+            eligibility_check=check,
+        )
+    if not check.count_service_agreements:
+        return
+    for agreement in bundle.service_agreements:
+        if agreement.start_date is None or agreement.status.casefold() in ("canceled", "draft"):
+            continue
+        if start < agreement.start_date <= day:
+            yield Issue(
+                "address_agreement_in_period",
+                check.severity,
+                f"Service agreement “{agreement.name or agreement.st_id}” at this address "
+                f"started {_day(agreement.start_date)}, inside the {months}-month period: "
+                "the program counts it as an earlier filing.",
+                "location",
+                location_id,
+                "service_agreements",
+                eligibility_check=check,
+            )
+
+
+def _paid_amount(bundle: PacketBundle, invoice: Invoice) -> Decimal:
+    return sum(
+        (p.total or Decimal(0) for p in bundle.payments if invoice.st_id in p.invoice_ids),
+        Decimal(0),
+    )
+
+
+def _invoice_paid(bundle: PacketBundle, check: EligibilityCheck) -> Iterator[Issue]:
+    invoice = bundle.invoice
+    if invoice is None:
+        yield Issue(
+            "invoice_missing",
+            check.severity,
+            "The job has no invoice, so payment cannot be checked.",
+            "job",
+            bundle.job.pk,
+            "invoice",
+            eligibility_check=check,
+        )
+        return
+    reference = invoice.reference_number or invoice.st_id
+    balance = invoice.balance
+    if balance is None and invoice.total is not None:
+        balance = invoice.total - _paid_amount(bundle, invoice)
+    if balance is None:
+        yield Issue(
+            "invoice_payment_unknown",
+            check.severity,
+            f"Invoice {reference} has no balance or payments on record.",
+            "invoice",
+            invoice.pk,
+            "balance",
+            eligibility_check=check,
+        )
+    elif balance > check.tolerance:
+        yield Issue(
+            "invoice_unpaid",
+            check.severity,
+            f"Invoice {reference} still has a balance of {money(balance)}; the program pays "
+            "only on invoices paid in full.",
+            "invoice",
+            invoice.pk,
+            "balance",
+            eligibility_check=check,
+        )
+
+
+def _invoice_totals(bundle: PacketBundle, check: EligibilityCheck) -> Iterator[Issue]:
+    invoice = bundle.invoice
+    if invoice is None:
+        return
+    reference = invoice.reference_number or invoice.st_id
+    tolerance = max(check.tolerance, Decimal(0))
+    items = invoice.items_list  # type: ignore[attr-defined]
+    for item in items:
+        if item.quantity is None or item.unit_price is None or item.total is None:
+            continue
+        expected = (item.quantity * item.unit_price).quantize(CENT)
+        if abs(expected - item.total) > tolerance:
+            name = item.display_name or item.sku_name or f"item {item.st_id}"
+            yield Issue(
+                "invoice_item_total_mismatch",
+                check.severity,
+                f"Invoice item “{name}” totals {money(item.total)}, but "
+                f"{number(item.quantity)} × {money(item.unit_price)} "  # noqa: RUF001
+                f"is {money(expected)}.",
+                "invoice_item",
+                item.pk,
+                "total",
+                eligibility_check=check,
+            )
+    items_sum = sum((item.total or Decimal(0) for item in items), Decimal(0))
+    if invoice.sub_total is not None and abs(items_sum - invoice.sub_total) > tolerance:
+        yield Issue(
+            "invoice_subtotal_mismatch",
+            check.severity,
+            f"Invoice {reference}'s subtotal is {money(invoice.sub_total)}, but its items add up "
+            f"to {money(items_sum)}.",
+            "invoice",
+            invoice.pk,
+            "sub_total",
+            eligibility_check=check,
+        )
+    subtotal = invoice.sub_total if invoice.sub_total is not None else items_sum
+    expected_total = subtotal + (invoice.sales_tax or Decimal(0))
+    if invoice.total is not None and abs(expected_total - invoice.total) > tolerance:
+        yield Issue(
+            "invoice_total_mismatch",
+            check.severity,
+            f"Invoice {reference}'s total is {money(invoice.total)}, but its items "
+            f"({money(subtotal)}) plus tax ({money(invoice.sales_tax or Decimal(0))}) come to "
+            f"{money(expected_total)}.",
+            "invoice",
+            invoice.pk,
+            "total",
+            eligibility_check=check,
+        )
+
+
+# --- measures
+
+
+@dataclass
+class MeasureMatch:
+    measure: ProgramMeasure
+    units: list[InstalledEquipment]
+    quantity: Decimal
+    amount: Decimal
+
+
+def _unit_qualifies(unit: InstalledEquipment, measure: ProgramMeasure) -> bool:
+    if measure.equipment_type and (
+        unit.equipment_type.strip().casefold() != measure.equipment_type.strip().casefold()
+    ):
+        return False
+    if measure.sku_ids and unit.equipment_st_id not in measure.sku_ids:
+        return False
+    if measure.rating and measure.minimum is not None:
+        value = unit_ratings(unit).get(measure.rating.strip().upper())
+        if value is None or value < measure.minimum:
+            return False
+    return True
+
+
+def measure_matches(bundle: PacketBundle, measures: Iterable[ProgramMeasure]) -> list[MeasureMatch]:
+    """What the program pays for on this job.
+
+    Units go to equipment measures (type, SKU, minimum rating), each unit to the one that
+    pays it most; invoice items go to SKU-only measures (service and material SKUs). A
+    per-unit measure pays per unit or per item quantity, a per-job one pays once.
+    """
+    measures = list(measures)
+    unit_measures = [m for m in measures if m.equipment_type]
+    item_measures = [m for m in measures if not m.equipment_type and m.sku_ids]
+    matches: dict[int, MeasureMatch] = {}
+    for unit in bundle.equipment:
+        best = max(
+            (m for m in unit_measures if _unit_qualifies(unit, m)),
+            key=lambda m: (m.amount, -m.position),
+            default=None,
+        )
+        if best is None:
+            continue
+        match = matches.setdefault(best.pk, MeasureMatch(best, [], Decimal(0), Decimal(0)))
+        match.units.append(unit)
+        match.quantity += 1
+    invoice = bundle.invoice
+    for measure in item_measures:
+        quantity = sum(
+            (
+                item.quantity or Decimal(1)
+                for item in (invoice.items_list if invoice else [])  # type: ignore[attr-defined]
+                if item.sku_st_id in measure.sku_ids
+            ),
+            Decimal(0),
+        )
+        if quantity > 0:
+            matches[measure.pk] = MeasureMatch(measure, [], quantity, Decimal(0))
+    for match in matches.values():
+        per_job = match.measure.basis == ProgramMeasure.Basis.PER_JOB
+        match.amount = match.measure.amount * (1 if per_job else match.quantity)
+    return sorted(matches.values(), key=lambda m: m.measure.position)
+
+
+def _measure_matched(
+    bundle: PacketBundle, check: EligibilityCheck, matches: list[MeasureMatch]
+) -> Iterator[Issue]:
+    if matches:
+        return
+    units = ", ".join(bundle.unit_label(u) for u in bundle.equipment) or "no equipment"
+    yield Issue(
+        "no_measure",
+        check.severity,
+        f"Nothing on this job qualifies for a measure of {bundle.program.name} "
+        f"(installed: {units}).",
+        "program",
+        None,
+        "measures",
+        eligibility_check=check,
+    )
+
+
+def check_issues(
+    bundle: PacketBundle, check: EligibilityCheck, matches: list[MeasureMatch]
+) -> Iterator[Issue]:
+    kind = check.kind
+    if kind == Check.MIN_RATING:
+        yield from _min_rating(bundle, check)
+    elif kind == Check.INSTALL_WINDOW:
+        yield from _install_window(bundle, check)
+    elif kind == Check.ONE_PER_ADDRESS:
+        yield from _one_per_address(bundle, check)
+    elif kind == Check.INVOICE_PAID:
+        yield from _invoice_paid(bundle, check)
+    elif kind == Check.INVOICE_TOTALS:
+        yield from _invoice_totals(bundle, check)
+    elif kind == Check.MEASURE_MATCHED:
+        yield from _measure_matched(bundle, check, matches)
+
+
+# --- running it
+
+
+def program_rules(program_id: int) -> RebateProgram:
+    """A program with its requirements, checks and measures (4 queries)."""
+    return RebateProgram.objects.prefetch_related(
+        Prefetch("requirements", queryset=ProgramRequirement.objects.order_by("position", "id")),
+        Prefetch("checks", queryset=EligibilityCheck.objects.order_by("position", "id")),
+        Prefetch("measures", queryset=ProgramMeasure.objects.order_by("position", "id")),
+    ).get(pk=program_id)
+
+
+@dataclass
+class Evaluation:
+    issues: list[Issue]
+    matches: list[MeasureMatch]
+
+    @property
+    def amount(self) -> Decimal | None:
+        return sum((m.amount for m in self.matches), Decimal(0)) if self.matches else None
+
+
+def bundle_evaluate(bundle: PacketBundle, program: RebateProgram) -> Evaluation:
+    """The findings a bundle earns under a program (pure: reads nothing, writes nothing)."""
+    measures = list(program.measures.all())
+    matches = measure_matches(bundle, measures)
+    issues: dict[tuple[str, str, int | None, str], Issue] = {}
+    produced: list[Issue] = []
+    for requirement in program.requirements.all():
+        produced.extend(requirement_issues(bundle, requirement))
+    for check in program.checks.all():
+        produced.extend(check_issues(bundle, check, matches))
+    for issue in produced:
+        seen = issues.get(issue.key)
+        # The same problem twice (e.g. "no equipment" from three requirements): keep one,
+        # the more severe.
+        if seen is None or (seen.severity == Severity.WARNING and issue.severity == Severity.ERROR):
+            issues[issue.key] = issue
+    ordered = sorted(issues.values(), key=lambda i: (i.severity != Severity.ERROR,))
+    return Evaluation(issues=ordered, matches=matches)
+
+
+def _replace_findings(packet: Packet, evaluation: Evaluation) -> list[Finding]:
+    findings = [
+        Finding(
+            organization_id=packet.organization_id,
+            packet_id=packet.pk,
+            code=issue.code,
+            severity=issue.severity,
+            message=issue.message,
+            subject=issue.subject,
+            subject_id=issue.subject_id,
+            field=issue.field[:100],
+            requirement=issue.requirement,
+            eligibility_check=issue.eligibility_check,
+        )
+        for issue in evaluation.issues
+    ]
+    Finding.objects.filter(packet_id=packet.pk).delete()
+    Finding.objects.bulk_create(findings)
+    errors = sum(1 for f in findings if f.severity == Severity.ERROR)
+    now = timezone.now()
+    Packet.objects.filter(pk=packet.pk).update(
+        error_count=errors,
+        warning_count=len(findings) - errors,
+        estimated_amount=evaluation.amount,
+        validated_at=now,
+        updated_at=now,
+    )
+    packet.error_count = errors
+    packet.warning_count = len(findings) - errors
+    packet.estimated_amount = evaluation.amount
+    packet.validated_at = now
+    return findings
+
+
+def packet_validate(*, packet: Packet) -> list[Finding]:
+    """Check a packet against every requirement and eligibility check of its program.
+
+    Replaces the packet's findings (errors first) and updates its error and warning
+    counts, estimated amount and validation time. Safe to call at any time, also inside
+    the caller's transaction (the write-back saving a correction calls it): the packet
+    row is locked while its findings are replaced, so two validations never mix.
+    """
+    with transaction.atomic():
+        locked = _bundle_packets().select_for_update(of=("self",)).get(pk=packet.pk)
+        bundle = packet_bundle_for(locked)
+        evaluation = bundle_evaluate(bundle, program_rules(locked.program_id))
+        findings = _replace_findings(locked, evaluation)
+    for name in ("error_count", "warning_count", "estimated_amount", "validated_at"):
+        setattr(packet, name, getattr(locked, name))
+    return findings
+
+
+def packets_validate(*, packet_ids: Iterable[int]) -> int:
+    """Validate many packets (open ones only: filed packets keep their findings)."""
+    count = 0
+    ids = list(
+        Packet.objects.filter(pk__in=list(packet_ids), status__in=OPEN_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+    for packet in Packet.objects.filter(pk__in=ids).only("pk"):
+        packet_validate(packet=packet)
+        count += 1
+    return count
+
+
+def issues_summary(messages: list[str], limit: int = 3) -> str:
+    shown = "; ".join(m.rstrip(".") for m in messages[:limit])
+    more = len(messages) - limit
+    return f"{shown}{f'; and {more} more' if more > 0 else ''}"

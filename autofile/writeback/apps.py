@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WritebackConfig(AppConfig):
+    name = "autofile.writeback"
+    verbose_name = "Write-back to ServiceTitan"

@@ -1,0 +1,143 @@
+"""The values a write touches, in one comparable form, whether read from a mirror row or from
+what ServiceTitan answers.
+
+A correction stores the fields it writes as the person saw them (`base_values`) and as written
+(`new_values`); delivery reads the record from ServiceTitan and compares the same fields to
+decide between "write", "already written" and "conflict"; the round trip compares the mirror
+row the next sync stores. All three go through these functions, so a value means the same
+thing wherever it came from: money is a string with cents ("9500.00"), quantities a plain
+decimal ("2", "1.5"), dates ISO ("2024-06-27"), phone numbers ten digits, e-mail lower case.
+
+Functions named `*_values` take mirror columns (a row, or a mapper's output for a raw
+ServiceTitan record), so the mapping from ServiceTitan's JSON is written once, in mappers.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from autofile.mirror import mappers
+
+Values = dict[str, Any]
+
+INVOICE_FIELDS = ("summary", "number", "invoiced_on", "due_date", "review_status")
+INVOICE_ITEM_FIELDS = ("description", "quantity", "unit_price", "cost", "sku_id")
+CONTACT_FIELDS = ("type", "value", "memo")
+ADDRESS_FIELDS = ("street", "unit", "city", "state", "zip", "country")
+PHONE_TYPES = frozenset({"Phone", "MobilePhone", "Fax"})
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def money_text(value: Decimal | int | str | None) -> str | None:
+    number = mappers.money(value)
+    return None if number is None else format(number, "f")
+
+
+def quantity_text(value: Decimal | int | str | None) -> str | None:
+    number = mappers.decimal(value)
+    if number is None:
+        return None
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def normalize_phone(value: str) -> str | None:
+    """Ten digits for a North American number written any usual way, else None.
+
+    "(214) 555-0100", "214.555.0100", "+1 214 555 0100" → "2145550100" (how ServiceTitan
+    stores numbers). Area and exchange codes cannot start with 0 or 1.
+    """
+    digits = _NOT_DIGITS.sub("", value)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
+        return None
+    return digits
+
+
+def contact_value(kind: str, value: str) -> str:
+    """A contact's value as stored and compared: phones as digits, e-mail lower case."""
+    value = (value or "").strip()
+    if kind in PHONE_TYPES:
+        return normalize_phone(value) or value
+    if kind == "Email":
+        return value.lower()
+    return value
+
+
+def _local_day(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else timezone.localtime(moment).date().isoformat()
+
+
+def _utc_day(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(dt.UTC).date().isoformat()
+
+
+def _get(columns: Any, name: str) -> Any:
+    return columns.get(name) if isinstance(columns, Mapping) else getattr(columns, name)
+
+
+def invoice_values(columns: Any) -> Values:
+    return {
+        "summary": _get(columns, "summary") or "",
+        "number": _get(columns, "reference_number") or "",
+        "invoiced_on": _local_day(_get(columns, "invoice_date")),
+        "due_date": _utc_day(_get(columns, "due_date")),
+        "review_status": _get(columns, "review_status") or "",
+    }
+
+
+def invoice_item_values(columns: Any) -> Values:
+    return {
+        "description": _get(columns, "description") or "",
+        "quantity": quantity_text(_get(columns, "quantity")),
+        "unit_price": money_text(_get(columns, "unit_price")),
+        "cost": money_text(_get(columns, "cost")),
+        "sku_id": _get(columns, "sku_st_id"),
+    }
+
+
+def contact_values(columns: Any) -> Values:
+    kind = _get(columns, "contact_type") or ""
+    return {
+        "type": kind,
+        "value": contact_value(kind, _get(columns, "value") or ""),
+        "memo": _get(columns, "memo") or "",
+    }
+
+
+def address_values(columns: Any) -> Values:
+    return {name: (_get(columns, name) or "").strip() for name in ADDRESS_FIELDS}
+
+
+def pick(values: Mapping[str, Any], fields: Iterable[str]) -> Values:
+    return {name: values.get(name) for name in fields}
+
+
+# --- from ServiceTitan's JSON --------------------------------------------------------------------
+
+
+def invoice_raw_values(raw: Mapping[str, Any]) -> Values:
+    return invoice_values(mappers.invoice(dict(raw)))
+
+
+def invoice_item_raw_values(raw: Mapping[str, Any]) -> Values:
+    return invoice_item_values(mappers.invoice_item(dict(raw)))
+
+
+def contact_raw_values(raw: Mapping[str, Any]) -> Values:
+    return contact_values(mappers.customer_contact(dict(raw)))
+
+
+def customer_address_raw_values(raw: Mapping[str, Any]) -> Values:
+    return address_values(mappers.customer(dict(raw)))
+
+
+def location_address_raw_values(raw: Mapping[str, Any]) -> Values:
+    return address_values(mappers.location(dict(raw)))
