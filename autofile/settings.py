@@ -206,7 +206,7 @@ SYNC_INTERVAL_SECONDS = env_int("SYNC_INTERVAL_SECONDS", 30)
 # How long a sync holds its (connection, resource) lease without renewing it (every page
 # renews it): after a worker dies, another takes the sync over once this has passed.
 SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 120)
-# Write-back: a failed delivery (429, 5xx, timeout) waits base × 2^attempt seconds (with
+# Write-back: a failed delivery (429, 5xx, timeout) waits base * 2**attempt seconds (with
 # jitter), at most the cap, and is given up as failed after the maximum attempts.
 WRITEBACK_RETRY_BASE_SECONDS = env_int("WRITEBACK_RETRY_BASE_SECONDS", 30)
 WRITEBACK_RETRY_MAX_SECONDS = env_int("WRITEBACK_RETRY_MAX_SECONDS", 3600)

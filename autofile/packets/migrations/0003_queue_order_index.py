@@ -5,17 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_invitation'),
-        ('mirror', '0004_lean_indexes'),
-        ('packets', '0002_programs_rules_packets'),
+        ("accounts", "0002_invitation"),
+        ("mirror", "0004_lean_indexes"),
+        ("packets", "0002_programs_rules_packets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='packet',
-            index=models.Index(fields=['organization', 'created_at', 'id'], name='packet_org_created_idx'),
+            model_name="packet",
+            index=models.Index(
+                fields=["organization", "created_at", "id"], name="packet_org_created_idx"
+            ),
         ),
     ]

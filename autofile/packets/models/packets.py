@@ -79,7 +79,9 @@ class Packet(OrganizationOwned):
             models.Index(fields=["organization", "status", "-created_at"]),
             models.Index(fields=["organization", "assignee", "status"]),
             # the queue's default orderings (oldest open first, newest first) and age filters
-            models.Index(fields=["organization", "created_at", "id"], name="packet_org_created_idx"),
+            models.Index(
+                fields=["organization", "created_at", "id"], name="packet_org_created_idx"
+            ),
         ]
 
     def __str__(self) -> str:
