@@ -201,8 +201,6 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # --- ServiceTitan -------------------------------------------------------------
 # Requests per second per (app key, tenant); ServiceTitan documents 60.
 SERVICETITAN_RATE_LIMIT = env_int("SERVICETITAN_RATE_LIMIT", 60)
-# How often beat starts an incremental sync of each connection (seconds).
-SYNC_INTERVAL_SECONDS = env_int("SYNC_INTERVAL_SECONDS", 30)
 # How long a sync holds its (connection, resource) lease without renewing it (every page
 # renews it): after a worker dies, another takes the sync over once this has passed.
 SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 120)

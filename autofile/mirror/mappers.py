@@ -11,6 +11,7 @@ with its reason. Text is cut to its column's length.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import mimetypes
 import re
 import uuid
@@ -157,15 +158,21 @@ def decimal(value: Any, *, places: int = 4, digits: int = 12) -> Decimal | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
-        number = Decimal(str(value).strip().replace(",", ""))
+        number = Decimal(value if isinstance(value, int) else str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
         return None
     if not number.is_finite():
         return None
-    number = number.quantize(Decimal(1).scaleb(-places))
-    if abs(number) >= Decimal(10) ** (digits - places):
+    quantum, limit = _decimal_bounds(places, digits)
+    number = number.quantize(quantum)
+    if abs(number) >= limit:
         return None
     return number
+
+
+@functools.cache
+def _decimal_bounds(places: int, digits: int) -> tuple[Decimal, Decimal]:
+    return Decimal(1).scaleb(-places), Decimal(10) ** (digits - places)
 
 
 def money(value: Any) -> Decimal | None:

@@ -6,13 +6,20 @@ it continues right after them. See registry.py for the feed kinds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import logging
+import queue
+import threading
+from collections.abc import Generator, Iterator
+from typing import Any, TypeVar
 
 from autofile.mirror.registry import Feed, Page, Resource
 from integrations.servicetitan import ServiceTitanClient
 
 LIST_PAGE_SIZE = 5000
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def read_pages(
@@ -29,11 +36,26 @@ def read_pages(
 
 
 def _export(client: ServiceTitanClient, feed: Feed, cursor: str | None) -> Iterator[Page]:
-    for page in client.export_pages(
-        feed.module, feed.export.removeprefix("export/"), from_=cursor or None
-    ):
-        cursor = page.continue_from or cursor
-        yield Page(rows=page.rows, cursor=cursor or "")
+    """Follow the export's continuation tokens while it has more.
+
+    One page per call, and nothing of a page is kept while the next is fetched: a page of
+    invoices is a hundred megabytes of Python objects.
+    """
+    resource = feed.export.removeprefix("export/")
+    token = cursor or None
+    while True:
+        page = next(iter(client.export_pages(feed.module, resource, from_=token, max_pages=1)))
+        rows, has_more, following = page.rows, page.has_more, page.continue_from
+        del page
+        empty = not rows
+        yield Page(rows=rows, cursor=following or token or "")
+        del rows
+        if not has_more:
+            return
+        if following is None or (following == token and empty):
+            logger.warning("export %s answered hasMore without a new token; stopping", resource)
+            return
+        token = following
 
 
 def _get(client: ServiceTitanClient, feed: Feed, params: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +88,8 @@ def _since_watermark(client: ServiceTitanClient, feed: Feed, cursor: str | None)
         if watermark:
             params[feed.modified_param] = watermark
         body = _get(client, feed, params)
-        rows = _rows(body)
+        rows, has_more = _rows(body), bool(body.get("hasMore"))
+        del body
         stamps = [
             row[feed.modified_field]
             for row in rows
@@ -78,7 +101,8 @@ def _since_watermark(client: ServiceTitanClient, feed: Feed, cursor: str | None)
         else:
             page_number += 1
         yield Page(rows=rows, cursor=watermark or "")
-        if not body.get("hasMore"):
+        del rows, stamps  # not kept while the next page is read
+        if not has_more:
             return
 
 
@@ -86,9 +110,12 @@ def _everything(client: ServiceTitanClient, feed: Feed) -> Iterator[Page]:
     page_number = 1
     while True:
         body = _get(client, feed, {**feed.params, "page": page_number, "pageSize": LIST_PAGE_SIZE})
-        rows = _rows(body)
+        rows, has_more = _rows(body), bool(body.get("hasMore"))
+        del body
+        empty = not rows
         yield Page(rows=rows, cursor="")
-        if not body.get("hasMore") or not rows:
+        del rows
+        if not has_more or empty:
             return
         page_number += 1
 
@@ -112,3 +139,61 @@ def read_job_rows(client: ServiceTitanClient, feed: Feed, job_st_id: int) -> Ite
         if not (isinstance(body, dict) and body.get("hasMore")) or not rows:
             return
         page_number += 1
+
+
+def prefetched(pages: Iterator[T], *, name: str = "prefetch") -> Generator[T, None, None]:
+    """Read (and map) the next page from ServiceTitan while the caller stores this one.
+
+    A reader thread runs `pages` one page ahead: at most two pages are in memory (the one
+    being stored and the one being read). Errors raised while reading are raised here, at
+    the page they stopped. The reader touches no database; closing this iterator (or an
+    error while storing) stops it after the request it is making.
+    """
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    may_read = threading.Semaphore(1)  # released each time the caller takes a page
+    stop = threading.Event()
+
+    def give(kind: str, value: Any) -> None:
+        while not stop.is_set():
+            try:
+                handoff.put((kind, value), timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def read() -> None:
+        try:
+            while True:
+                while not may_read.acquire(timeout=0.2):
+                    if stop.is_set():
+                        return
+                if stop.is_set():
+                    return
+                page = next(pages, None)
+                if page is None:
+                    give("end", None)
+                    return
+                give("page", page)
+                del page
+        except BaseException as exc:
+            give("error", exc)
+        finally:
+            close = getattr(pages, "close", None)
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=read, name=name, daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = handoff.get()
+            if kind == "error":
+                raise value
+            if kind == "end":
+                return
+            may_read.release()
+            yield value
+            del value
+    finally:
+        stop.set()
+        reader.join(timeout=30)

@@ -57,9 +57,13 @@ def connection_sync(
     connection_id: int,
     resources: list[str] | None = None,
     full: bool = False,
+    full_key: str = "",
     progress: Callable[[str], Callable[[int], None]] | None = None,
 ) -> dict[str, Outcome]:
     """Sync the connection's resources (all, or the named ones) in dependency order.
+
+    `full` reads them again from the beginning; with a `full_key` (the task's id) a
+    redelivered task resumes the full resync it was doing instead of starting over.
 
     A job that changed runs through the import rules in the same transaction as its
     page, so a tagged job becomes a packet exactly once, whatever runs twice.
@@ -80,6 +84,7 @@ def connection_sync(
                     resource=resource,
                     client=client,
                     full=full,
+                    full_key=full_key,
                     after_page=AFTER_PAGE.get(resource.name),
                     progress=progress(resource.name) if progress else None,
                 )
@@ -95,14 +100,39 @@ class SyncFailed(RuntimeError):
     """Some resources could not be read; each run records why."""
 
 
-def _import_changed_jobs(connection: Connection, job_ids: list[int]) -> None:
-    from autofile.packets.services import packets_import
+def _after_page(resource: str) -> AfterPage:
+    """The hook of a resource packets or write-backs follow.
 
-    packets_import(connection=connection, job_ids=job_ids)
+    Jobs that changed (or whose invoices, items or estimates did) run through the import
+    rules and packets that read the rows re-validate; corrections whose records came back
+    with the written values are confirmed (the write-back's round trip).
+    """
+
+    def after_page(connection: Connection, ids: list[int]) -> None:
+        from autofile.packets.inputs import PACKET_INPUTS
+        from autofile.packets.services import packets_mirror_changed
+        from autofile.writeback.services import ROUND_TRIP_RESOURCES, round_trip_after_page
+
+        if resource in PACKET_INPUTS:
+            packets_mirror_changed(connection=connection, resource=resource, ids=ids)
+        if resource in ROUND_TRIP_RESOURCES:
+            round_trip_after_page(resource)(connection, ids)
+
+    return after_page
+
+
+def _followed_resources() -> list[str]:
+    # Constants only: neither module imports the mirror's services, so no cycle.
+    from autofile.packets.inputs import PACKET_INPUTS
+    from autofile.writeback.services import ROUND_TRIP_RESOURCES
+
+    return sorted(set(PACKET_INPUTS) | set(ROUND_TRIP_RESOURCES))
 
 
 # What else must happen, inside a page's transaction, when its rows changed.
-AFTER_PAGE: dict[str, AfterPage] = {"jobs": _import_changed_jobs}
+AFTER_PAGE: dict[str, AfterPage] = {
+    resource: _after_page(resource) for resource in _followed_resources()
+}
 
 
 def sync_due(*, now: dt.datetime | None = None) -> dict[int, list[str]]:
@@ -160,3 +190,24 @@ def attachment_download(*, attachment: JobAttachment, client: ServiceTitanClient
     attachment.size = len(response.content)
     attachment.content_type = content_type or attachment.content_type
     attachment.save(update_fields=["file", "size", "content_type"])
+
+
+def connection_sync_request(
+    *, connection: Connection, resource: str | None = None, full: bool = False
+) -> None:
+    """Queue a sync of the connection, of every resource or of one, once the current
+    transaction commits; `full` resyncs from the beginning instead of from the cursors.
+
+    Per-job resources are not synced on their own: they follow the jobs of packets.
+    """
+    from autofile.mirror.tasks import sync_connection  # tasks import this module
+
+    if resource is not None and resource not in SYNCABLE:
+        raise ValueError(f"{resource!r} is not a resource AutoFile syncs on its own")
+    if not connection.is_active:
+        raise ValueError("the connection is switched off")
+    connection_id, resources = connection.pk, [resource] if resource else None
+    transaction.on_commit(lambda: sync_connection.delay(connection_id, resources, full))
+
+
+SYNCABLE = frozenset(r.name for r in RESOURCES if r.feed.kind != "per_job")

@@ -6,23 +6,36 @@ so they are acknowledged late: a worker killed mid-run has its task redelivered.
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from autofile.mirror import services
 
+DUE_SYNC_EXPIRES = 60  # seconds
 
-@shared_task(name="mirror.sync_connection", acks_late=True)
+
+@shared_task(bind=True, name="mirror.sync_connection", acks_late=True)
 def sync_connection(
-    connection_id: int, resources: list[str] | None = None, full: bool = False
+    self: Task[..., None],
+    connection_id: int,
+    resources: list[str] | None = None,
+    full: bool = False,
 ) -> None:
-    services.connection_sync(connection_id=connection_id, resources=resources, full=full)
+    # The task's id names a full resync: redelivered after a crash, it resumes the resync.
+    services.connection_sync(
+        connection_id=connection_id,
+        resources=resources,
+        full=full,
+        full_key=(self.request.id or "") if full else "",
+    )
 
 
 @shared_task(name="mirror.sync_due_connections", acks_late=True)
 def sync_due_connections() -> None:
     """Beat's tick: start an incremental sync of what is due on every active connection."""
     for connection_id, resources in services.sync_due().items():
-        sync_connection.delay(connection_id, resources)
+        # A tick's sync that waited a minute for a busy worker is stale: later ticks
+        # queue what is due by then, so it expires instead of piling up behind a backfill.
+        sync_connection.apply_async((connection_id, resources), expires=DUE_SYNC_EXPIRES)
 
 
 @shared_task(name="mirror.fetch_packet_documents", acks_late=True)

@@ -11,10 +11,18 @@ from django.views.decorators.http import require_POST
 from autofile.accounts.decorators import role_required
 from autofile.accounts.models import Role
 from autofile.core.htmx import render_page
-from autofile.mirror.models import Connection, QuarantinedRecord, SyncRun
-from autofile.mirror.registry import BY_NAME
-from autofile.mirror.selectors import connection_get, connections_for, sync_status
-from autofile.mirror.tasks import sync_connection
+from autofile.mirror.models import Connection
+from autofile.mirror.registry import RESOURCES
+from autofile.mirror.selectors import (
+    connection_get,
+    connection_summaries,
+    quarantined_records,
+    sync_history,
+    sync_status,
+)
+from autofile.mirror.services import connection_sync_request
+
+RESOURCE_NAMES = [r.name for r in RESOURCES]
 
 
 def _connection(request: HttpRequest, connection_id: int) -> Connection:
@@ -26,24 +34,28 @@ def _connection(request: HttpRequest, connection_id: int) -> Connection:
 
 @role_required(Role.ADMIN)
 def sync_overview(request: HttpRequest) -> HttpResponse:
-    connections = list(connections_for(organization=request.organization))  # type: ignore[attr-defined]
-    if len(connections) == 1:
-        return redirect("mirror:sync_detail", connection_id=connections[0].pk)
-    return render_page(request, "mirror/sync_overview.html", {"connections": connections})
+    summaries = connection_summaries(organization=request.organization)  # type: ignore[attr-defined]
+    if len(summaries) == 1:
+        return redirect("mirror:sync_detail", connection_id=summaries[0].connection.pk)
+    return render_page(request, "mirror/sync_overview.html", {"summaries": summaries})
 
 
 @role_required(Role.ADMIN)
 def sync_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
     connection = _connection(request, connection_id)
     statuses = sync_status(connection=connection)
-    history = SyncRun.objects.filter(connection=connection).order_by("-started_at")[:25]
+    resource = request.GET.get("resource", "")
     context = {
         "connection": connection,
         "statuses": statuses,
         "running": any(s.running for s in statuses),
-        "history": history,
+        "quarantined": sum(s.quarantined for s in statuses),
+        "history": sync_history(connection=connection, resource=resource, limit=25),
+        "history_resource": resource if resource in RESOURCE_NAMES else "",
     }
-    return render_page(request, "mirror/sync_detail.html", context, partials=("sync-resources",))
+    return render_page(
+        request, "mirror/sync_detail.html", context, partials=("sync-resources", "sync-history")
+    )
 
 
 @role_required(Role.ADMIN)
@@ -52,26 +64,33 @@ def sync_start(request: HttpRequest, connection_id: int) -> HttpResponse:
     """Queue a sync now: of every resource or one, incremental or a full resync."""
     connection = _connection(request, connection_id)
     resource = request.POST.get("resource") or None
-    if resource is not None and resource not in BY_NAME:
-        messages.error(request, f"Unknown resource {resource!r}.")
-        return redirect("mirror:sync_detail", connection_id=connection.pk)
     full = request.POST.get("full") == "1"
-    sync_connection.delay(connection.pk, [resource] if resource else None, full)
-    what = resource or "all resources"
-    messages.success(request, f"{'Full resync' if full else 'Sync'} of {what} queued.")
+    try:
+        connection_sync_request(connection=connection, resource=resource, full=full)
+    except ValueError as error:
+        messages.error(request, f"Nothing queued: {error}.")
+    else:
+        what = resource or "every resource"
+        kind = "Full resync" if full else "Sync"
+        messages.success(request, f"{kind} of {what} queued; progress shows below.")
     return redirect("mirror:sync_detail", connection_id=connection.pk)
 
 
 @role_required(Role.ADMIN)
 def quarantine(request: HttpRequest, connection_id: int) -> HttpResponse:
     connection = _connection(request, connection_id)
-    records = QuarantinedRecord.objects.filter(connection=connection).order_by("-created_at")
     resource = request.GET.get("resource", "")
-    if resource:
-        records = records.filter(resource=resource)
+    if resource not in RESOURCE_NAMES:
+        resource = ""
+    records = quarantined_records(connection=connection, resource=resource)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render_page(
         request,
         "mirror/quarantine.html",
-        {"connection": connection, "page": page, "resource": resource},
+        {
+            "connection": connection,
+            "page": page,
+            "resource": resource,
+            "resource_names": RESOURCE_NAMES,
+        },
     )

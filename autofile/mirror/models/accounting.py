@@ -29,6 +29,7 @@ class Invoice(MirrorRecord):
     business_unit = models.ForeignKey(
         "mirror.BusinessUnit",
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,

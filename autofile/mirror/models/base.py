@@ -14,7 +14,10 @@ from autofile.mirror.models.connection import Connection
 
 
 class MirrorRecord(OrganizationOwned):
-    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the unique (connection, st_id) below: no index of its own to maintain.
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     st_id = models.BigIntegerField("ServiceTitan id")
     st_modified_on = models.DateTimeField(null=True)
     active = models.BooleanField(default=True)

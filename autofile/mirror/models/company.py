@@ -69,7 +69,12 @@ class Employee(MirrorRecord):
     role_ids = ArrayField(models.BigIntegerField(), default=list)
     business_unit_st_id = models.BigIntegerField(null=True)
     business_unit = models.ForeignKey(
-        BusinessUnit, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        BusinessUnit,
+        null=True,
+        db_index=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
 
     class Meta(MirrorRecord.Meta):
@@ -93,7 +98,12 @@ class Technician(MirrorRecord):
     role_ids = ArrayField(models.BigIntegerField(), default=list)
     business_unit_st_id = models.BigIntegerField(null=True)
     business_unit = models.ForeignKey(
-        BusinessUnit, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        BusinessUnit,
+        null=True,
+        db_index=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
 
     class Meta(MirrorRecord.Meta):

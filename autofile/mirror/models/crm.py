@@ -9,7 +9,9 @@ provider tags.
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 
 from autofile.mirror.models.base import GuidMirrorRecord, MirrorRecord
 
@@ -30,7 +32,12 @@ class Customer(MirrorRecord):
 
     class Meta(MirrorRecord.Meta):
         ordering = ["name"]
-        indexes = [models.Index(fields=["organization", "name"])]
+        indexes = [
+            models.Index(fields=["organization", "name"]),
+            # the QA queue's search: `icontains` is UPPER(col) LIKE UPPER('%q%')
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="customer_name_trgm"),
+            GinIndex(OpClass(Upper("street"), name="gin_trgm_ops"), name="customer_street_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -64,6 +71,7 @@ class Location(MirrorRecord):
             models.Index(fields=["connection", "customer_st_id"]),
             # one filing per address per period
             models.Index(fields=["connection", "zip", "street"]),
+            GinIndex(OpClass(Upper("street"), name="gin_trgm_ops"), name="location_street_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +184,7 @@ class Lead(MirrorRecord):
     business_unit = models.ForeignKey(
         "mirror.BusinessUnit",
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
@@ -184,6 +193,7 @@ class Lead(MirrorRecord):
     job_type = models.ForeignKey(
         "mirror.JobType",
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
@@ -192,6 +202,7 @@ class Lead(MirrorRecord):
     campaign = models.ForeignKey(
         "mirror.Campaign",
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
@@ -247,6 +258,7 @@ class Booking(MirrorRecord):
     booking_provider = models.ForeignKey(
         BookingProviderTag,
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="bookings",
         db_constraint=False,
@@ -259,6 +271,7 @@ class Booking(MirrorRecord):
     business_unit = models.ForeignKey(
         "mirror.BusinessUnit",
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
@@ -267,6 +280,7 @@ class Booking(MirrorRecord):
     job_type = models.ForeignKey(
         "mirror.JobType",
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
@@ -275,6 +289,7 @@ class Booking(MirrorRecord):
     campaign = models.ForeignKey(
         "mirror.Campaign",
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,

@@ -69,25 +69,37 @@ class Job(MirrorRecord):
     business_unit = models.ForeignKey(
         "mirror.BusinessUnit",
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
     )
     job_type_st_id = models.BigIntegerField(null=True)
     job_type = models.ForeignKey(
-        JobType, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        JobType,
+        null=True,
+        db_index=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     campaign_st_id = models.BigIntegerField(null=True)
     campaign = models.ForeignKey(
         "mirror.Campaign",
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
     )
     project_st_id = models.BigIntegerField(null=True)
     project = models.ForeignKey(
-        Project, null=True, on_delete=models.SET_NULL, related_name="jobs", db_constraint=False
+        Project,
+        null=True,
+        db_index=False,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+        db_constraint=False,
     )
     invoice_st_id = models.BigIntegerField(null=True)  # the job's invoice; Invoice.job links back
     job_status = models.CharField(max_length=30, blank=True)

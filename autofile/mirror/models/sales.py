@@ -37,6 +37,7 @@ class Estimate(MirrorRecord):
     business_unit = models.ForeignKey(
         "mirror.BusinessUnit",
         null=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from autofile.core.models import OrganizationOwned
 from autofile.mirror.models.connection import Connection
@@ -19,6 +20,13 @@ class SyncState(OrganizationOwned):
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="sync_states")
     resource = models.CharField(max_length=60)
     cursor = models.TextField(blank=True)
+    # Rows mirrored: counted as pages insert them (in the page's transaction), so the sync
+    # page need not count millions of rows every time it refreshes.
+    rows = models.PositiveBigIntegerField(default=0)
+    # The full resync the cursor belongs to (the task's id, say): a redelivered task with
+    # the same key resumes it, a new request starts over from the beginning.
+    full_key = models.CharField(max_length=64, blank=True)
+    resyncing = models.BooleanField(default=False)  # a full resync is under way
     lease_owner = models.CharField(max_length=64, blank=True)
     lease_expires_at = models.DateTimeField(null=True)
     last_started_at = models.DateTimeField(null=True)
@@ -49,10 +57,30 @@ class SyncRun(OrganizationOwned):
     rows = models.PositiveIntegerField(default=0)
     quarantined = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Where the time went: blocked waiting for ServiceTitan's next page, and mapping and
+    # writing pages to the mirror (the two overlap: the next page is read while one is stored).
+    wait_seconds = models.FloatField(default=0)
+    store_seconds = models.FloatField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["connection", "resource", "-started_at"])]
         ordering = ["-started_at"]
+
+    @property
+    def seconds(self) -> float | None:
+        """How long the run took (so far, while it is running)."""
+        if self.started_at is None:
+            return None
+        end = self.finished_at or timezone.now()
+        return max((end - self.started_at).total_seconds(), 0.0)
+
+    @property
+    def rate(self) -> float | None:
+        """Rows read per second over the run."""
+        seconds = self.seconds
+        if not seconds or not self.rows:
+            return None
+        return self.rows / seconds
 
 
 class QuarantinedRecord(OrganizationOwned):

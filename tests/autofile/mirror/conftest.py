@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import base64
+import json
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+import redis
+from django.conf import settings
 
-from autofile.mirror.registry import Resource
+from autofile.celery import app
+from autofile.mirror.models import Connection
+from autofile.mirror.registry import RESOURCES, Resource
 from integrations.servicetitan.simulator import Simulator, SimulatorConfig
 
 TENANT = 1000
@@ -95,3 +102,81 @@ def imperfect_tenant() -> Iterator[tuple[Simulator, ReadAll]]:
     yield from _reader(
         Simulator(SimulatorConfig(seed=1, scale="small", imperfect_share=1.0, rate_limit=0))
     )
+
+
+# --- the mirror against the simulator's state ---------------------------------------------------
+
+MIRRORED = [r for r in RESOURCES if r.feed.kind != "per_job"]
+
+
+def row_key(value: Any) -> str:
+    """A ServiceTitan id as a comparable string (GUIDs normalized)."""
+    text = str(value)
+    try:
+        return str(uuid.UUID(text)) if not text.isdigit() else text
+    except ValueError:
+        return text
+
+
+def tenant_rows(sim: Simulator, resources: list[Resource] = MIRRORED) -> dict[str, list[Any]]:
+    """What the simulated tenant serves now, read the way each resource's feed says.
+
+    Faults are switched off while reading (and left off)."""
+    sim.set_faults("")
+    client = _client(sim)
+    try:
+        jobs = client.get(f"/jpm/v2/tenant/{TENANT}/export/jobs").raise_for_status().json()
+        job_ids = [row["id"] for row in jobs["data"]]
+        return {r.name: _read(client, r, job_ids) for r in resources}
+    finally:
+        client.close()
+
+
+def assert_mirror_is_exact(connection: Connection, sim: Simulator) -> None:
+    """Every mirrored table holds exactly the tenant's rows (inactive included), each row's
+    raw JSON equal to what ServiceTitan serves now, once per ServiceTitan id."""
+    expected = tenant_rows(sim)
+    problems: list[str] = []
+    for resource in MIRRORED:
+        rows = {row_key(row["id"]): row for row in expected[resource.name]}
+        stored = list(
+            resource.model._default_manager.filter(connection=connection).values_list(
+                "st_id", "raw"
+            )
+        )
+        mirrored = {row_key(st_id): raw for st_id, raw in stored}
+        if len(mirrored) != len(stored):
+            problems.append(f"{resource.name}: duplicate ServiceTitan ids")
+        missing = rows.keys() - mirrored.keys()
+        extra = mirrored.keys() - rows.keys()
+        different = [key for key in rows.keys() & mirrored.keys() if rows[key] != mirrored[key]]
+        if missing or extra or different:
+            problems.append(
+                f"{resource.name}: {len(missing)} missing {sorted(missing)[:3]}, "
+                f"{len(extra)} extra {sorted(extra)[:3]}, {len(different)} different "
+                f"{sorted(different)[:3]}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+# --- what waits in the broker -----------------------------------------------------------------
+
+
+def queued_messages(broker: redis.Redis) -> list[tuple[list[Any], dict[str, Any]]]:
+    """(arguments, headers) of the tasks waiting in the sync queue, oldest first."""
+    raw: list[bytes] = broker.lrange("sync", 0, -1)  # type: ignore[assignment]
+    messages = [json.loads(m) for m in reversed(raw)]
+    return [(json.loads(base64.b64decode(m["body"]))[0], m["headers"]) for m in messages]
+
+
+@pytest.fixture
+def sync_queue() -> Iterator[Callable[[], list[list[Any]]]]:
+    """The arguments of the tasks waiting in the broker's sync queue."""
+    app.control.purge()
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+
+    def waiting() -> list[list[Any]]:
+        return [args for args, _ in queued_messages(broker)]
+
+    yield waiting
+    app.control.purge()

@@ -9,6 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
+from django.conf import settings
+from django.utils import timezone
 
 from autofile.mirror.models import (
     Connection,
@@ -21,8 +24,9 @@ from autofile.mirror.models import (
 )
 from autofile.mirror.registry import RESOURCES
 from autofile.mirror.services import connection_sync, packet_documents_fetch, sync_due
-from autofile.mirror.tasks import sync_connection
+from autofile.mirror.tasks import DUE_SYNC_EXPIRES, sync_connection, sync_due_connections
 from integrations.servicetitan.simulator import Simulator
+from tests.autofile.mirror.conftest import assert_mirror_is_exact, queued_messages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,6 +64,7 @@ def test_a_full_sync_through_a_worker_mirrors_every_table_exactly(
     assert not SyncRun.objects.filter(
         connection=sim_connection, status=SyncRun.Status.FAILED
     ).exists()
+    assert_mirror_is_exact(sim_connection, sim)
     # Foreign keys between mirrored rows are resolved.
     assert not Job.objects.filter(connection=sim_connection, customer__isnull=True).exists()
 
@@ -160,3 +165,16 @@ def test_packet_jobs_get_their_attachments_and_form_submissions(
         with attachment.file.open("rb") as handle:
             head = handle.read(8)
         assert head.startswith((b"\x89PNG", b"\xff\xd8", b"%PDF"))
+
+
+def test_beats_tick_queues_what_is_due_and_lets_a_stale_tick_expire(
+    sim_connection: Connection, sync_queue: Callable[[], list[list[Any]]]
+) -> None:
+    sync_due_connections()
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    [(args, headers)] = queued_messages(broker)
+    assert args == [sim_connection.pk, [r.name for r in MIRRORED]]
+    expires = dt.datetime.fromisoformat(headers["expires"])
+    assert dt.timedelta(0) < expires - timezone.now() <= dt.timedelta(seconds=DUE_SYNC_EXPIRES)
+    assert sync_queue() == [args]

@@ -37,14 +37,18 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{connection} (connection {connection.pk})")
         header = (
-            f"{'resource':<26}{'rows':>9}  {'last run':<20}{'status':<11}{'quarantined':>11}  error"
+            f"{'resource':<26}{'rows':>9}  {'cursor':<22}{'last run':<20}{'status':<11}"
+            f"{'quarantined':>11}  error"
         )
         self.stdout.write(header)
         for s in statuses:
             run = s.last_run
             when = run.started_at.strftime("%Y-%m-%d %H:%M:%S") if run else "never"
-            status = "running" if s.running else (run.status if run else "-")
+            status = (
+                "running" if s.running else "stalled" if s.stalled else run.status if run else "-"
+            )
+            cursor = s.cursor if len(s.cursor) <= 20 else s.cursor[:19] + "…"
             self.stdout.write(
-                f"{s.name:<26}{s.rows:>9}  {when:<20}{status:<11}{s.quarantined:>11}  "
-                f"{s.last_error[:60]}"
+                f"{s.name:<26}{s.rows:>9}  {cursor or '-':<22}{when:<20}{status:<11}"
+                f"{s.quarantined:>11}  {s.last_error[:60]}"
             )
