@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import signal
@@ -186,4 +187,7 @@ def test_the_asgi_app_answers_like_the_wsgi_one() -> None:
             with pytest.raises(httpx.RemoteProtocolError):
                 await client.get(url("jpm", "jobs"))
 
-    asyncio.run(scenario())
+    # In its own thread: Playwright's sync API (browser tests, session-scoped) keeps an
+    # event loop running in the main thread, where asyncio.run() refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
