@@ -43,6 +43,7 @@ from autofile.packets.selectors.packets import (
     packet_bundle_for,
     unit_ratings,
 )
+from autofile.writeback.values import normalize_phone
 
 Req = ProgramRequirement.Kind
 Check = EligibilityCheck.Kind
@@ -88,14 +89,9 @@ PHONE_TYPES = {"phone", "mobilephone", "mobile", "cell"}
 PLACEHOLDERS = {"", "n/a", "na", "none", "unknown", "tbd", "-", "?", "0", "000", "0000", "00000"}
 
 
-def _digits(value: str) -> str:
-    return re.sub(r"\D", "", value)
-
-
 def phone_is_valid(value: str) -> bool:
-    """A North American number: 10 digits, or 11 starting with 1."""
-    digits = _digits(value)
-    return len(digits) == 10 or (len(digits) == 11 and digits.startswith("1"))
+    """A North American number, by the same rule a correction is checked with."""
+    return normalize_phone(value) is not None
 
 
 def email_is_valid(value: str) -> bool:
