@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import httpx
@@ -216,3 +217,34 @@ def test_filter_values_of_the_wrong_type_are_rejected(api: httpx.Client) -> None
     assert response.status_code == 400
     assert set(response.json()) == {"type", "title", "status", "traceId", "errors", "data"}
     assert api.get(JOBS, params={"modifiedOnOrAfter": "yesterday"}).status_code == 400
+
+
+def test_modified_order_pages_equal_a_full_sort_after_changes(sim: Simulator) -> None:
+    """`sort=+ModifiedOn` streams from the watermark instead of sorting every row after it;
+    the rows and their order must be those of the full sort, run-time changes included."""
+    from integrations.servicetitan.simulator.data.collections import MODIFIED
+    from integrations.servicetitan.simulator.query import ListQuery, _matches, candidates, run_list
+
+    jobs = [r["id"] for r in sim.store.iter_by_id("jobs")]
+    tag = next(sim.store.iter_by_id("tag-types"))["id"]
+    for job_id in jobs[5:40:3]:
+        sim.tag_job(job_id, tag)
+    sim.complete_job(jobs[7])
+    sim.edit_customer(next(sim.store.iter_by_id("customers"))["id"], name="Renamed")
+    for resource in ("jobs", "customers", "estimate-items", "tag-types"):
+        base = sim.store.state(resource).base
+        seeded = [base.modified_at(i) for i in range(len(base))]
+        assert all(a < b for a, b in pairwise(seeded)), "seeded stamps never tie"
+        stamps = sorted({r[MODIFIED] for r in sim.store.iter_by_id(resource)})
+        for watermark in (None, stamps[0], stamps[len(stamps) // 2], stamps[-1]):
+            for active in ("Any", "True"):
+                query = ListQuery(
+                    page_size=100_000, sort_key=MODIFIED, modified_from=watermark, active=active
+                )
+                expected = [r for r in candidates(sim.store, resource, query) if _matches(r, query)]
+                expected.sort(key=lambda r: r[MODIFIED])
+                streamed = run_list(sim.store, resource, query).rows
+                assert [r["id"] for r in streamed] == [r["id"] for r in expected], (
+                    resource,
+                    watermark,
+                )
