@@ -184,7 +184,7 @@ class Session:
             request = self._build(call, token, files)
             began = self._clock()
             try:
-                response = self.http.send(request, follow_redirects=call.follow_redirects)
+                response = _unbound(self.http.send(request, follow_redirects=call.follow_redirects))
             except _LOCAL_ERRORS as exc:
                 raise ServiceTitanError(
                     f"{call.method} {call.url}: invalid request ({type(exc).__name__})",
@@ -405,7 +405,9 @@ class Session:
             issued_at = self._wall_clock()
             began = self._clock()
             try:
-                response = self.http.post(url, data=form, timeout=self.options.token_timeout)
+                response = _unbound(
+                    self.http.post(url, data=form, timeout=self.options.token_timeout)
+                )
             except _LOCAL_ERRORS as exc:
                 raise AuthError(f"invalid token endpoint {url}: {type(exc).__name__}") from None
             except httpx.TransportError as exc:
@@ -512,6 +514,17 @@ class Session:
             type(exc).__name__,
             elapsed * 1e3,
         )
+
+
+def _unbound(response: httpx.Response) -> httpx.Response:
+    """The (read) response, its stream replaced by its body.
+
+    httpx's stream points back at its response (encode/httpx#3733), so every response, an
+    export page's 30 MB body included, would wait for the cyclic garbage collector, and a
+    sync worker's memory would climb a page at a time until a full collection ran.
+    """
+    response.stream = httpx.ByteStream(response.content)
+    return response
 
 
 def _is_maintenance(body: ErrorBody) -> bool:
