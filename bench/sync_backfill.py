@@ -228,24 +228,27 @@ def last_run_id() -> int:
 
 def sync_and_wait(
     connection: Connection, *, full: bool, timeout: float, cpu: Cpu
-) -> tuple[float, list[SyncRun], float]:
-    """Queue a sync of every resource; wait for all its runs. Returns seconds, runs, peak RSS."""
+) -> tuple[float, list[SyncRun], dict[str, float]]:
+    """Queue a sync of every resource; wait for all its runs. Returns seconds, runs, and the
+    worker's peak RSS (MiB) sampled while each resource ran."""
     mark = last_run_id()
     started = time.perf_counter()
     sync_connection.delay(connection.pk, None if SYNCED == MIRRORED else SYNCED, full)
-    peak = 0.0
+    peaks: dict[str, float] = {}
 
     def finished() -> bool:
-        nonlocal peak
-        peak = max(peak, proc_status(cpu.worker, "VmRSS"))
-        cpu.sample()
         runs = runs_after(connection, mark)
+        running = runs.filter(status=SyncRun.Status.RUNNING).values_list("resource", flat=True)
+        rss = proc_status(cpu.worker, "VmRSS")
+        for resource in running:
+            peaks[resource] = max(peaks.get(resource, 0.0), rss)
+        cpu.sample()
         return runs.exclude(status=SyncRun.Status.RUNNING).count() >= len(SYNCED)
 
     wait_until(finished, timeout=timeout)
     seconds = time.perf_counter() - started
     runs = list(runs_after(connection, mark).order_by("pk"))
-    return seconds, runs, peak
+    return seconds, runs, peaks
 
 
 def request_figures(base_url: str, since: int) -> tuple[int, float, int, dict[str, int]]:
@@ -272,12 +275,12 @@ def last_request(base_url: str) -> int:
     return int(body["summary"]["lastSeq"])
 
 
-def runs_table(runs: list[SyncRun]) -> str:
+def runs_table(runs: list[SyncRun], peaks: dict[str, float]) -> str:
     lines = [
         "| resource                 |      rows | pages |   seconds |  rows/s | waiting s "
-        "| storing s | rows/s storing |",
+        "| storing s | rows/s storing | peak RSS MiB |",
         "|--------------------------|----------:|------:|----------:|--------:|----------:"
-        "|----------:|---------------:|",
+        "|----------:|---------------:|-------------:|",
     ]
     for run in sorted(runs, key=lambda r: -r.rows):
         seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
@@ -286,7 +289,7 @@ def runs_table(runs: list[SyncRun]) -> str:
         lines.append(
             f"| {run.resource:<24} | {run.rows:>9,} | {run.pages:>5} | {seconds:>9.1f} | "
             f"{rate:>7,.0f} | {run.wait_seconds:>9.1f} | {run.store_seconds:>9.1f} | "
-            f"{storing:>14,.0f} |"
+            f"{storing:>14,.0f} | {peaks.get(run.resource, 0.0):>12.0f} |"
         )
     return "\n".join(lines)
 
@@ -296,15 +299,15 @@ def backfill(connection: Connection, base_url: str, cpu: Cpu, timeout: float) ->
     since = last_request(base_url)
     baseline = proc_status(cpu.worker, "VmRSS")
     before = cpu.totals()
-    seconds, runs, sampled_peak = sync_and_wait(connection, full=True, timeout=timeout, cpu=cpu)
+    seconds, runs, peaks = sync_and_wait(connection, full=True, timeout=timeout, cpu=cpu)
     spent = {part: value - before[part] for part, value in cpu.totals().items()}
     failed = [r for r in runs if r.status == SyncRun.Status.FAILED]
     rows = sum(r.rows for r in runs)
     waited = sum(r.wait_seconds for r in runs)
     stored = sum(r.store_seconds for r in runs)
     count, mean, busiest, statuses = request_figures(base_url, since)
-    peak = max(proc_status(cpu.worker, "VmHWM"), sampled_peak)
-    log(runs_table(runs))
+    peak = max(proc_status(cpu.worker, "VmHWM"), *peaks.values())
+    log(runs_table(runs, peaks))
     log(
         f"\nrows: {rows:,} in {seconds:.1f} s = **{rows / seconds:,.0f} rows/s** into PostgreSQL "
         f"(load average after: {load_average()})"

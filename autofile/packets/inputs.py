@@ -9,6 +9,9 @@ from __future__ import annotations
 #: Resources whose changes can make a job match an import rule.
 IMPORT_INPUTS = frozenset({"jobs", "invoices", "invoice-items", "estimates"})
 
+#: Resources whose rows belong to jobs: rules and packets follow them through their jobs.
+JOB_INPUTS = frozenset({"jobs", "invoices", "invoice-items", "estimates", "payments"})
+
 #: Resources a packet's validation reads: their changes re-validate the packets concerned.
 VALIDATION_INPUTS = frozenset(
     {

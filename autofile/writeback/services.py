@@ -684,7 +684,7 @@ def corrections_confirm(
     if target_type is not None:
         sent = sent.filter(target_type=target_type)
     if row_ids is not None:
-        sent = sent.filter(target_row_id__in=list(row_ids))
+        sent = sent.filter(target_row_id__any=list(row_ids))
     by_type: dict[str, list[Correction]] = {}
     for correction in sent:
         by_type.setdefault(correction.target_type, []).append(correction)

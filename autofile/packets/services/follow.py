@@ -28,9 +28,9 @@ from autofile.mirror.models import (
     PricebookEquipment,
     ServiceAgreement,
 )
-from autofile.packets.inputs import IMPORT_INPUTS, VALIDATION_INPUTS
+from autofile.packets.inputs import IMPORT_INPUTS, JOB_INPUTS, VALIDATION_INPUTS
 from autofile.packets.models import OPEN_STATUSES, Packet
-from autofile.packets.services.rules import packets_import
+from autofile.packets.services.rules import active_rules, packets_import
 
 CHUNK = 200
 
@@ -41,14 +41,14 @@ def _job_ids_for(connection: Connection, resource: str, ids: list[int]) -> list[
         return ids
     jobs = Job.objects.filter(connection=connection)
     if resource == "invoices":
-        st_ids: QuerySet = Invoice.objects.filter(pk__in=ids).values("job_st_id")
+        st_ids: QuerySet = Invoice.objects.filter(pk__any=ids).values("job_st_id")
     elif resource == "invoice-items":
-        invoices = InvoiceItem.objects.filter(pk__in=ids).values("invoice_st_id")
+        invoices = InvoiceItem.objects.filter(pk__any=ids).values("invoice_st_id")
         st_ids = Invoice.objects.filter(connection=connection, st_id__in=invoices).values(
             "job_st_id"
         )
     elif resource == "estimates":
-        st_ids = Estimate.objects.filter(pk__in=ids).values("job_st_id")
+        st_ids = Estimate.objects.filter(pk__any=ids).values("job_st_id")
     elif resource == "payments":
         with db.cursor() as cursor:
             cursor.execute(
@@ -57,7 +57,7 @@ def _job_ids_for(connection: Connection, resource: str, ids: list[int]) -> list[
                 [ids],
             )
             invoice_st_ids = [row[0] for row in cursor.fetchall()]
-        st_ids = Invoice.objects.filter(connection=connection, st_id__in=invoice_st_ids).values(
+        st_ids = Invoice.objects.filter(connection=connection, st_id__any=invoice_st_ids).values(
             "job_st_id"
         )
     else:
@@ -73,40 +73,42 @@ def _open_packets(connection: Connection) -> QuerySet[Packet]:
     )
 
 
-def _affected_packets(connection: Connection, resource: str, ids: list[int]) -> list[int]:
-    """The open packets whose validation reads the changed rows of `resource`."""
+def _affected_packets(
+    connection: Connection, resource: str, ids: list[int], job_ids: list[int] | None
+) -> list[int]:
+    """The open packets whose validation reads the changed rows of `resource` (`job_ids`:
+    the jobs those rows belong to, for the resources that belong to jobs)."""
     packets = _open_packets(connection)
-    if resource in ("jobs", "invoices", "invoice-items", "estimates", "payments"):
-        job_ids = _job_ids_for(connection, resource, ids)
-        packets = packets.filter(job_id__in=job_ids)
+    if job_ids is not None:
+        packets = packets.filter(job_id__any=job_ids)
     elif resource == "customers":
         packets = packets.filter(
-            job__customer_st_id__in=Customer.objects.filter(pk__in=ids).values("st_id")
+            job__customer_st_id__in=Customer.objects.filter(pk__any=ids).values("st_id")
         )
     elif resource == "customer-contacts":
         packets = packets.filter(
-            job__customer_st_id__in=CustomerContact.objects.filter(pk__in=ids).values(
+            job__customer_st_id__in=CustomerContact.objects.filter(pk__any=ids).values(
                 "customer_st_id"
             )
         )
     elif resource == "locations":
         packets = packets.filter(
-            job__location_st_id__in=Location.objects.filter(pk__in=ids).values("st_id")
+            job__location_st_id__in=Location.objects.filter(pk__any=ids).values("st_id")
         )
     elif resource == "location-contacts":
         packets = packets.filter(
-            job__location_st_id__in=LocationContact.objects.filter(pk__in=ids).values(
+            job__location_st_id__in=LocationContact.objects.filter(pk__any=ids).values(
                 "location_st_id"
             )
         )
     elif resource == "installed-equipment":
         packets = packets.filter(
-            job__location_st_id__in=InstalledEquipment.objects.filter(pk__in=ids).values(
+            job__location_st_id__in=InstalledEquipment.objects.filter(pk__any=ids).values(
                 "location_st_id"
             )
         )
     elif resource == "equipment":
-        skus = PricebookEquipment.objects.filter(pk__in=ids).values("st_id")
+        skus = PricebookEquipment.objects.filter(pk__any=ids).values("st_id")
         packets = packets.filter(
             job__location_st_id__in=InstalledEquipment.objects.filter(
                 connection=connection, equipment_st_id__in=skus
@@ -120,7 +122,7 @@ def _affected_packets(connection: Connection, resource: str, ids: list[int]) -> 
                 [ids],
             )
             location_st_ids = [row[0] for row in cursor.fetchall()]
-        packets = packets.filter(job__location_st_id__in=location_st_ids)
+        packets = packets.filter(job__location_st_id__any=location_st_ids)
     else:
         return []
     return list(packets.values_list("pk", flat=True).distinct())
@@ -146,14 +148,19 @@ def packets_mirror_changed(*, connection: Connection, resource: str, ids: list[i
 
     Runs the import rules over the jobs they belong to (for resources rules look at),
     and re-validates the open packets they concern after commit. Returns packets created.
+    A connection with no active rule and no open packet (a first backfill) costs two
+    EXISTS queries per page.
     """
     if not ids:
         return 0
+    imports = resource in IMPORT_INPUTS and active_rules(connection).exists()
+    validates = resource in VALIDATION_INPUTS and _open_packets(connection).exists()
+    if not (imports or validates):
+        return 0
+    job_ids = _job_ids_for(connection, resource, ids) if resource in JOB_INPUTS else None
     created = 0
-    if resource in IMPORT_INPUTS:
-        job_ids = _job_ids_for(connection, resource, ids)
-        if job_ids:
-            created = packets_import(connection=connection, job_ids=job_ids)
-    if resource in VALIDATION_INPUTS:
-        packets_revalidate_on_commit(_affected_packets(connection, resource, ids))
+    if imports and job_ids:
+        created = packets_import(connection=connection, job_ids=job_ids)
+    if validates:
+        packets_revalidate_on_commit(_affected_packets(connection, resource, ids, job_ids))
     return created

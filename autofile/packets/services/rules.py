@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection as db
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from autofile.accounts.models import Organization, User
@@ -160,7 +161,7 @@ def _insert_packets(rule: ImportRule, job_ids: Iterable[int] | None) -> list[tup
     """
     jobs = rule_jobs(rule=rule)
     if job_ids is not None:
-        jobs = jobs.filter(pk__in=list(job_ids))
+        jobs = jobs.filter(pk__any=list(job_ids))
     select_sql, select_params = jobs.order_by().values("id").query.sql_with_params()
     with db.cursor() as cursor:
         cursor.execute(
@@ -247,10 +248,13 @@ def packets_import(*, connection: Connection, job_ids: Iterable[int] | None = No
     ids = None if job_ids is None else list(job_ids)
     if ids is not None and not ids:
         return 0
-    rules = ImportRule.objects.filter(
-        connection=connection, is_active=True, program__is_active=True
-    ).select_related("program")
+    rules = active_rules(connection).select_related("program")
     return sum(len(rule_import(rule=rule, job_ids=ids)) for rule in rules)
+
+
+def active_rules(connection: Connection) -> QuerySet[ImportRule]:
+    """The rules that import the connection's jobs now (active, with an active program)."""
+    return ImportRule.objects.filter(connection=connection, is_active=True, program__is_active=True)
 
 
 def rule_run_history(*, rule_id: int) -> int:

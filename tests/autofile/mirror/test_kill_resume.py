@@ -22,6 +22,8 @@ from typing import Any
 import httpx
 import pytest
 from django.conf import settings
+from django.db import connection as db
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -166,16 +168,18 @@ def test_a_backfill_killed_mid_page_resumes_to_the_exact_mirror(
     first.wait(timeout=30)
     killed_at = timezone.now()
 
-    # What survived is what committed: every page's rows together with its cursor.
-    state = SyncState.objects.get(connection=connection, resource=KILLED_IN)
-    killed_run.refresh_from_db()
+    # What survived is what committed: every page's rows together with its cursor. A COMMIT
+    # the worker sent just before it died may still land, so read it all in one snapshot.
+    with transaction.atomic():
+        with db.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        state = SyncState.objects.get(connection=connection, resource=KILLED_IN)
+        killed_run.refresh_from_db()
+        mirrored = BY_NAME[KILLED_IN].model._default_manager.filter(connection=connection).count()
     assert state.lease_owner, "the dead worker still holds the lease"
     assert 20 <= killed_run.pages < 97
     assert _token_position(state.cursor)[0] == killed_run.rows == killed_run.pages * 10
-    assert state.rows == killed_run.rows
-    assert BY_NAME[KILLED_IN].model._default_manager.filter(connection=connection).count() == (
-        killed_run.rows
-    )
+    assert state.rows == killed_run.rows == mirrored
     untouched = [r.name for r in MIRRORED][[r.name for r in MIRRORED].index(KILLED_IN) + 1 :]
     assert not SyncRun.objects.filter(connection=connection, resource__in=untouched).exists()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -30,6 +31,7 @@ from autofile.mirror.models import (
     LocationContact,
     PricebookEquipment,
 )
+from autofile.packets.inputs import JOB_INPUTS
 from autofile.packets.models import (
     EligibilityCheck,
     Finding,
@@ -46,7 +48,7 @@ from autofile.packets.services import (
     requirement_create,
     requirement_update,
 )
-from autofile.packets.services.follow import _affected_packets
+from autofile.packets.services.follow import _affected_packets, _job_ids_for, packets_mirror_changed
 from tests.autofile.packets.conftest import Filed, heat_pump_jobs
 from tests.factories import JobFactory, PaymentFactory, ServiceAgreementFactory
 
@@ -595,6 +597,11 @@ def test_blemished_records_of_a_real_tenant_are_caught(
     assert bad_totals > 0
 
 
+def affected(tenant: Connection, resource: str, ids: list[int]) -> list[int]:
+    job_ids = _job_ids_for(tenant, resource, ids) if resource in JOB_INPUTS else None
+    return _affected_packets(tenant, resource, ids, job_ids)
+
+
 @pytest.mark.parametrize(
     ("resource", "change"),
     [
@@ -618,11 +625,42 @@ def test_mirror_changes_reach_the_packets_that_read_them(
 ) -> None:
     ids = list(change(complete.job).filter(connection=tenant).values_list("pk", flat=True))
     assert ids
-    assert _affected_packets(tenant, resource, ids) == [complete.packet.pk]
+    assert affected(tenant, resource, ids) == [complete.packet.pk]
     other = heat_pump_jobs(tenant)[-1]
     assert other.pk != complete.job.pk
     others = list(change(other).filter(connection=tenant).values_list("pk", flat=True))
-    assert complete.packet.pk not in _affected_packets(tenant, resource, others)
+    assert complete.packet.pk not in affected(tenant, resource, others)
     # Filed packets keep the findings they were filed with.
     Packet.objects.filter(pk=complete.packet.pk).update(status="submitted")
-    assert _affected_packets(tenant, resource, ids) == []
+    assert affected(tenant, resource, ids) == []
+
+
+def test_a_page_costs_two_queries_while_no_rule_or_open_packet_follows_it(
+    complete: Filed,
+    tenant: Connection,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: Any,
+) -> None:
+    """A first backfill has no rule and no packet yet: each synced page asks two EXISTS
+    and looks up nothing else; once an open packet reads the rows, it is re-validated."""
+    from autofile.packets.tasks import validate_packets
+
+    items = list(
+        InvoiceItem.objects.filter(
+            connection=tenant,
+            invoice_st_id__in=Invoice.objects.filter(job_st_id=complete.job.st_id).values("st_id"),
+        ).values_list("pk", flat=True)
+    )
+    assert items
+    enqueued: list[list[int]] = []
+    monkeypatch.setattr(validate_packets, "delay", enqueued.append)
+
+    Packet.objects.filter(pk=complete.packet.pk).update(status="submitted")
+    with django_assert_num_queries(2):
+        assert packets_mirror_changed(connection=tenant, resource="invoice-items", ids=items) == 0
+
+    Packet.objects.filter(pk=complete.packet.pk).update(status="new")
+    with django_capture_on_commit_callbacks(execute=True):
+        packets_mirror_changed(connection=tenant, resource="invoice-items", ids=items)
+    assert enqueued == [[complete.packet.pk]]
