@@ -28,6 +28,8 @@ PY = sys.executable
 WEB_ADDRESS = os.environ.get("DEMO_WEB_ADDRESS", "127.0.0.1:8000")
 SIMULATOR_PORT = int(os.environ.get("DEMO_SIMULATOR_PORT", "8765"))
 SIMULATOR_SCALE = os.environ.get("DEMO_SIMULATOR_SCALE", "medium")
+#: How long each process may take to stop (a worker finishing its task) before it is killed.
+STOP_GRACE_SECONDS = 15
 COLORS = {"web": 34, "worker": 32, "beat": 35, "simulator": 33, "setup": 36}
 
 
@@ -66,15 +68,17 @@ class Processes:
         return proc
 
     def stop_all(self) -> None:
-        # SIGTERM to each leader only: Celery's main process then stops its own pool
-        # (a warm shutdown); whatever is still alive after the grace period is killed.
-        for proc in self.running.values():
+        """Stop in reverse start order: the web server and beat, then the worker, whose task
+        in hand can still finish against the simulator, and the simulator last.
+
+        SIGTERM to each leader only: Celery's main process then stops its own pool (a warm
+        shutdown); whatever is still alive after the grace period is killed.
+        """
+        for proc in reversed(self.running.values()):
             if proc.poll() is None:
                 proc.terminate()
-        deadline = time.monotonic() + 15
-        for proc in self.running.values():
             try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                proc.wait(timeout=STOP_GRACE_SECONDS)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
             with contextlib.suppress(ProcessLookupError):
