@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import datetime
+import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -55,6 +55,11 @@ class Membership(models.Model):
         return f"{self.user} in {self.organization} ({self.get_role_display()})"
 
 
+def invitation_token_hash(token: str) -> str:
+    """What an invitation stores of its link's token, and looks it up by."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class Invitation(OrganizationOwned):
     """An emailed offer to join an organization with a role.
 
@@ -83,9 +88,8 @@ class Invitation(OrganizationOwned):
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.organization_id} as {self.role}"
 
-    def is_pending(self, now: datetime.datetime | None = None) -> bool:
-        now = now or timezone.now()
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+    def is_pending(self) -> bool:
+        return self.state == "pending"
 
     @property
     def state(self) -> str:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-import hashlib
-
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from autofile.accounts.models import Invitation, Membership, Organization, User
+from autofile.accounts.models import (
+    Invitation,
+    Membership,
+    Organization,
+    User,
+    invitation_token_hash,
+)
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -46,9 +50,8 @@ def invitation_by_token(*, token: str) -> Invitation | None:
     """The invitation a link's token opens (any state), or None."""
     if not token:
         return None
-    digest = hashlib.sha256(token.encode()).hexdigest()
     return (
-        Invitation.objects.filter(token_hash=digest)
+        Invitation.objects.filter(token_hash=invitation_token_hash(token))
         .select_related("organization", "invited_by")
         .first()
     )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Callable
 
@@ -10,7 +9,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from autofile.accounts.models import Invitation, Membership, Organization, Role, User
+from autofile.accounts.models import (
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    User,
+    invitation_token_hash,
+)
 
 
 def organization_create(*, name: str) -> Organization:
@@ -92,10 +98,6 @@ def membership_remove(*, membership: Membership) -> None:
 INVITATION_LIFETIME = dt.timedelta(days=7)
 
 
-def invitation_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def invitation_create(
     *,
@@ -137,7 +139,7 @@ def invitation_create(
 def _invitation_email(*, invitation: Invitation, link: str) -> None:
     inviter = invitation.invited_by
     by = f" by {inviter.get_full_name() or inviter.username}" if inviter else ""
-    organization = Organization.objects.get(pk=invitation.organization_id)
+    organization = invitation.organization
     role = Role(invitation.role).label
     body = (
         f"You have been invited{by} to join {organization.name} on AutoFile as "

@@ -84,6 +84,13 @@ def _invitation(request: HttpRequest, invitation_id: int) -> Invitation:
     return invitation
 
 
+def _flash(request: HttpRequest, level: int, text: str) -> None:
+    """Tell a plain form post what happened on the page it goes back to; htmx shows it in
+    the swapped part instead."""
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.add_message(request, level, text)
+
+
 def _after_change(request: HttpRequest, **extra: Any) -> HttpResponse:
     """htmx swaps the changed table in place; a plain form post goes back to the page."""
     if request.htmx:  # type: ignore[attr-defined]
@@ -122,11 +129,11 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
         except ValidationError as exc:
             error = exc.messages[0]
     if error is None:
-        if not request.htmx:  # type: ignore[attr-defined]
-            messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+        _flash(
+            request, messages.SUCCESS, f"{membership.user} is now {membership.get_role_display()}."
+        )
         return _after_change(request)
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.error(request, error)
+    _flash(request, messages.ERROR, error)
     return _after_change(request, member_error=(membership.pk, error))
 
 
@@ -137,16 +144,14 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     try:
         membership_remove(membership=membership)
     except ValidationError as exc:
-        if not request.htmx:  # type: ignore[attr-defined]
-            messages.error(request, exc.messages[0])
+        _flash(request, messages.ERROR, exc.messages[0])
         return _after_change(request, member_error=(membership.pk, exc.messages[0]))
     if membership.user_id == request.user.pk:
         # They removed themselves: nothing of this organization is theirs to see now.
         request.session.pop(SESSION_KEY, None)
         messages.success(request, f"You left {membership.organization}.")
         return redirect("/")
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, f"{membership.user} was removed.")
+    _flash(request, messages.SUCCESS, f"{membership.user} was removed.")
     return _after_change(request)
 
 
@@ -169,8 +174,7 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             notice = f"Invitation sent to {invitation.email}."
-            if not request.htmx:  # type: ignore[attr-defined]
-                messages.success(request, notice)
+            _flash(request, messages.SUCCESS, notice)
             return _after_change(request, invite_notice=notice)
     return render_page(
         request,
@@ -196,12 +200,10 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
             accept_url=_accept_url(request),
         )
     except ValidationError as exc:
-        if not request.htmx:  # type: ignore[attr-defined]
-            messages.error(request, exc.messages[0])
+        _flash(request, messages.ERROR, exc.messages[0])
         return _after_change(request, invite_notice=exc.messages[0])
     notice = f"A new invitation was sent to {fresh.email}."
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, notice)
+    _flash(request, messages.SUCCESS, notice)
     return _after_change(request, invite_notice=notice)
 
 
@@ -212,12 +214,10 @@ def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
     try:
         invitation_revoke(invitation=invitation)
     except ValidationError as exc:
-        if not request.htmx:  # type: ignore[attr-defined]
-            messages.error(request, exc.messages[0])
+        _flash(request, messages.ERROR, exc.messages[0])
         return _after_change(request, invite_notice=exc.messages[0])
     notice = f"The invitation of {invitation.email} was revoked."
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, notice)
+    _flash(request, messages.SUCCESS, notice)
     return _after_change(request, invite_notice=notice)
 
 

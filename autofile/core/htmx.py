@@ -1,12 +1,13 @@
-"""Rendering helpers for pages that also serve htmx partial swaps."""
+"""Rendering and redirecting helpers for pages that also serve htmx requests."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 
 def render_page(
@@ -27,3 +28,12 @@ def render_page(
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+def redirect_page(request: HttpRequest, to: str, **kwargs: Any) -> HttpResponse:
+    """Go to `to` (a URL, or a URL name with `kwargs`) after a POST: a plain redirect, or for
+    htmx a full-page one (htmx would otherwise swap the next page into the element)."""
+    url = resolve_url(to, **kwargs)
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

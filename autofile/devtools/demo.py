@@ -77,12 +77,10 @@ class Processes:
         for proc in reversed(self.running.values()):
             if proc.poll() is None:
                 proc.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=STOP_GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)  # stragglers left in its group
+                os.killpg(proc.pid, signal.SIGKILL)  # it, if still alive, and its stragglers
 
     def watch(self) -> None:
         while True:

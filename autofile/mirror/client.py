@@ -51,11 +51,17 @@ def _redis() -> redis.Redis | None:
 
 @cache
 def _local_backends() -> tuple[TokenStore, RateLimiter]:
-    return InMemoryTokenStore(), InMemoryRateLimiter(_rate())
+    return InMemoryTokenStore(), InMemoryRateLimiter(rate_limit())
 
 
-def _rate() -> RateLimit:
+def rate_limit() -> RateLimit:
     return RateLimit(limit=settings.SERVICETITAN_RATE_LIMIT)
+
+
+def shared_rate_limiter() -> RateLimiter:
+    """The (app key, tenant) request budget every client of this deployment draws on."""
+    shared = _redis()
+    return RedisRateLimiter(shared, rate_limit()) if shared is not None else _local_backends()[1]
 
 
 def client_for(
@@ -63,17 +69,13 @@ def client_for(
 ) -> ServiceTitanClient:
     """A client for the connection's tenant; close it (or use it as a context manager)."""
     shared = _redis()
-    token_store: TokenStore
-    rate_limiter: RateLimiter
-    if shared is not None:
-        token_store = RedisTokenStore(shared, cipher=fernet())
-        rate_limiter = RedisRateLimiter(shared, _rate())
-    else:
-        token_store, rate_limiter = _local_backends()
+    token_store = (
+        RedisTokenStore(shared, cipher=fernet()) if shared is not None else _local_backends()[0]
+    )
     return ServiceTitanClient(
         credentials(connection),
-        ClientOptions(rate_limit=_rate()),
+        ClientOptions(rate_limit=rate_limit()),
         transport=transport,
         token_store=token_store,
-        rate_limiter=rate_limiter,
+        rate_limiter=shared_rate_limiter(),
     )

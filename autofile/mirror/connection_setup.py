@@ -22,7 +22,7 @@ from typing import Final, Literal
 import httpx
 from django.core.exceptions import ValidationError
 
-from autofile.mirror.client import client_for, credentials
+from autofile.mirror.client import credentials, rate_limit, shared_rate_limiter
 from autofile.mirror.models import Connection, TagType
 from autofile.mirror.registry import RESOURCES
 from integrations.servicetitan import (
@@ -129,19 +129,17 @@ def _check_client(
     connection: Connection, transport: httpx.BaseTransport | None
 ) -> ServiceTitanClient:
     """A client with its own token (fetched now) and the shared request budget."""
-    shared = client_for(connection, transport=transport)
-    shared.close()
     return ServiceTitanClient(
         credentials(connection),
         ClientOptions(
             timeout=CHECK_TIMEOUT,
             token_timeout=10.0,
             retry=CHECK_RETRY,
-            rate_limit=shared.options.rate_limit,
+            rate_limit=rate_limit(),
         ),
         transport=transport,
         token_store=InMemoryTokenStore(),
-        rate_limiter=shared.session.rate_limiter,
+        rate_limiter=shared_rate_limiter(),
     )
 
 

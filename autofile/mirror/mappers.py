@@ -647,6 +647,17 @@ def arrival_window(raw: Raw) -> Columns:
 
 # --- accounting ---------------------------------------------------------------------------------
 
+#: An invoice's review statuses, in ServiceTitan's order (an integer is an index into them).
+INVOICE_REVIEW_STATUSES = (
+    "NeedsReview",
+    "OnHold",
+    "Reviewed",
+    "PendingApproval",
+    "Rejected",
+    "ReadyForBilling",
+    "Invoiced",
+)
+
 
 def invoice(raw: Raw) -> Columns:
     return {
@@ -665,18 +676,7 @@ def invoice(raw: Raw) -> Columns:
         "total": money(raw.get("total")),
         "balance": money(raw.get("balance")),
         "sync_status": text(raw.get("syncStatus"))[:30],
-        "review_status": enum(
-            raw.get("reviewStatus"),
-            (
-                "NeedsReview",
-                "OnHold",
-                "Reviewed",
-                "PendingApproval",
-                "Rejected",
-                "ReadyForBilling",
-                "Invoiced",
-            ),
-        )[:30],
+        "review_status": enum(raw.get("reviewStatus"), INVOICE_REVIEW_STATUSES)[:30],
         "summary": text(raw.get("summary")),
     }
 

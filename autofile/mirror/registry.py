@@ -121,6 +121,11 @@ class Resource:
     links: tuple[Link, ...] = ()
     cadence: dt.timedelta = dt.timedelta(minutes=5)  # incremental sync interval
 
+    @property
+    def tenant_wide(self) -> bool:
+        """Synced by the tenant-wide sync; a per-job resource follows the jobs of packets."""
+        return self.feed.kind != "per_job"
+
 
 MINUTE = dt.timedelta(minutes=1)
 ANY: Mapping[str, str] = MappingProxyType({"active": "Any"})  # else lists hide inactive rows
@@ -467,6 +472,8 @@ RESOURCES: tuple[Resource, ...] = (
 )
 
 BY_NAME: dict[str, Resource] = {resource.name: resource for resource in RESOURCES}
+#: The resources the tenant-wide sync reads, in sync order.
+TENANT_WIDE: tuple[Resource, ...] = tuple(r for r in RESOURCES if r.tenant_wide)
 
 
 def links_into(model: type[MirrorRecord]) -> list[tuple[type[MirrorRecord], Link]]:

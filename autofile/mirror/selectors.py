@@ -96,7 +96,7 @@ def sync_status(*, connection: Connection) -> list[ResourceStatus]:
     result = []
     for resource in RESOURCES:
         state = states.get(resource.name)
-        syncable = resource.feed.kind != "per_job"
+        syncable = resource.tenant_wide
         if syncable:
             rows = state.rows if state else 0
         else:

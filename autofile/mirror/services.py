@@ -10,7 +10,7 @@ from django.utils import timezone
 from autofile.accounts.models import Organization
 from autofile.mirror.client import client_for
 from autofile.mirror.models import Connection, Job, JobAttachment, SyncState
-from autofile.mirror.registry import RESOURCES
+from autofile.mirror.registry import RESOURCES, TENANT_WIDE
 from autofile.mirror.sync import AfterPage, Outcome, sync_for_jobs, sync_resource
 from integrations.servicetitan import ServiceTitanClient, ServiceTitanError
 
@@ -73,10 +73,8 @@ def connection_sync(
     outcomes: dict[str, Outcome] = {}
     failed: list[str] = []
     with client_for(connection) as client:
-        for resource in RESOURCES:
+        for resource in TENANT_WIDE:
             if wanted is not None and resource.name not in wanted:
-                continue
-            if resource.feed.kind == "per_job":
                 continue
             try:
                 outcomes[resource.name] = sync_resource(
@@ -111,12 +109,14 @@ def _after_page(resource: str) -> AfterPage:
     def after_page(connection: Connection, ids: list[int]) -> None:
         from autofile.packets.inputs import PACKET_INPUTS
         from autofile.packets.services import packets_mirror_changed
-        from autofile.writeback.services import ROUND_TRIP_RESOURCES, round_trip_after_page
+        from autofile.writeback.services import ROUND_TRIP_RESOURCES, corrections_confirm
 
         if resource in PACKET_INPUTS:
             packets_mirror_changed(connection=connection, resource=resource, ids=ids)
         if resource in ROUND_TRIP_RESOURCES:
-            round_trip_after_page(resource)(connection, ids)
+            corrections_confirm(
+                connection=connection, target_type=ROUND_TRIP_RESOURCES[resource], row_ids=ids
+            )
 
     return after_page
 
@@ -144,9 +144,7 @@ def sync_due(*, now: dt.datetime | None = None) -> dict[int, list[str]]:
     }
     due: dict[int, list[str]] = {}
     for connection_id in Connection.objects.filter(is_active=True).values_list("pk", flat=True):
-        for resource in RESOURCES:
-            if resource.feed.kind == "per_job":
-                continue
+        for resource in TENANT_WIDE:
             state = states.get((connection_id, resource.name))
             leased = state is not None and state.lease_expires_at and state.lease_expires_at > now
             last = state.last_started_at if state else None
@@ -168,7 +166,7 @@ def packet_documents_fetch(*, connection_id: int, job_ids: list[int]) -> None:
         return
     with client_for(connection) as client:
         for resource in RESOURCES:
-            if resource.feed.kind == "per_job":
+            if not resource.tenant_wide:
                 sync_for_jobs(
                     connection=connection, resource=resource, client=client, job_st_ids=job_st_ids
                 )
@@ -210,4 +208,4 @@ def connection_sync_request(
     transaction.on_commit(lambda: sync_connection.delay(connection_id, resources, full))
 
 
-SYNCABLE = frozenset(r.name for r in RESOURCES if r.feed.kind != "per_job")
+SYNCABLE = frozenset(r.name for r in TENANT_WIDE)

@@ -69,8 +69,9 @@ def _lease_acquire(state: SyncState, owner: str) -> bool:
     return taken == 1
 
 
-def _lease_release(state: SyncState, owner: str, error: str, *, done: bool) -> None:
-    finished: dict[str, Any] = {"resyncing": False} if done else {}
+def _lease_release(state: SyncState, owner: str, error: str) -> None:
+    # A sync that read to the end without error has finished any full resync it was doing.
+    finished: dict[str, Any] = {} if error else {"resyncing": False}
     SyncState.objects.filter(pk=state.pk, lease_owner=owner).update(
         lease_owner="",
         lease_expires_at=None,
@@ -96,7 +97,7 @@ def _latest_per_id(mapped: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(newest.values())
 
 
-def _link_referrers(resource: Resource, ids: list[int]) -> None:
+def _link_referrers(resource: Resource, connection_id: int, ids: list[int]) -> None:
     """Point rows that reference these new rows (and arrived before them) at them.
 
     Driven from the new rows: for each, one probe of the referrer's (connection,
@@ -112,9 +113,8 @@ def _link_referrers(resource: Resource, ids: list[int]) -> None:
         for source, link in links_into(resource.model):
             referrers = source._meta.db_table
             cursor.execute(
-                f'SELECT EXISTS (SELECT 1 FROM "{referrers}" AS s JOIN "{table}" AS t '  # noqa: S608
-                f"ON s.connection_id = t.connection_id WHERE t.id = %s)",
-                [ids[0]],
+                f'SELECT EXISTS (SELECT 1 FROM "{referrers}" WHERE connection_id = %s)',  # noqa: S608
+                [connection_id],
             )
             if not cursor.fetchone()[0]:
                 continue
@@ -203,7 +203,7 @@ def sync_resource(
     finally:
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "error", "finished_at", "wait_seconds", "store_seconds"])
-        _lease_release(state, owner, error, done=not error)
+        _lease_release(state, owner, error)
     return outcome
 
 
@@ -260,7 +260,7 @@ def _write(connection: Connection, resource: Resource, run: SyncRun, mapped: Map
     upserted = upsert_rows(resource.model, mapped.columns, resource.links)
     # Rows already mirrored were linked to when they arrived; only new ones may have
     # referrers that came first.
-    _link_referrers(resource, upserted.inserted)
+    _link_referrers(resource, connection.pk, upserted.inserted)
     if mapped.bad:
         QuarantinedRecord.objects.bulk_create(
             QuarantinedRecord(

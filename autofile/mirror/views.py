@@ -25,7 +25,8 @@ from autofile.mirror.services import connection_sync_request
 RESOURCE_NAMES = [r.name for r in RESOURCES]
 
 
-def _connection(request: HttpRequest, connection_id: int) -> Connection:
+def connection_or_404(request: HttpRequest, connection_id: int) -> Connection:
+    """The organization's connection (the sync and the connection setup pages use it)."""
     connection = connection_get(organization=request.organization, connection_id=connection_id)  # type: ignore[attr-defined]
     if connection is None:
         raise Http404("No such connection")
@@ -42,7 +43,7 @@ def sync_overview(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def sync_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
-    connection = _connection(request, connection_id)
+    connection = connection_or_404(request, connection_id)
     statuses = sync_status(connection=connection)
     resource = request.GET.get("resource", "")
     context = {
@@ -62,7 +63,7 @@ def sync_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
 @require_POST
 def sync_start(request: HttpRequest, connection_id: int) -> HttpResponse:
     """Queue a sync now: of every resource or one, incremental or a full resync."""
-    connection = _connection(request, connection_id)
+    connection = connection_or_404(request, connection_id)
     resource = request.POST.get("resource") or None
     full = request.POST.get("full") == "1"
     try:
@@ -78,7 +79,7 @@ def sync_start(request: HttpRequest, connection_id: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def quarantine(request: HttpRequest, connection_id: int) -> HttpResponse:
-    connection = _connection(request, connection_id)
+    connection = connection_or_404(request, connection_id)
     resource = request.GET.get("resource", "")
     if resource not in RESOURCE_NAMES:
         resource = ""

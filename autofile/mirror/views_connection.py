@@ -6,14 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, resolve_url
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from autofile.accounts.decorators import role_required
 from autofile.accounts.models import Role
-from autofile.core.htmx import render_page
+from autofile.core.htmx import redirect_page, render_page
 from autofile.mirror.connection_setup import (
     ConnectionTestResult,
     connection_autofile_tag_set,
@@ -21,26 +20,12 @@ from autofile.mirror.connection_setup import (
 )
 from autofile.mirror.forms_connection import AutoFileTagForm, ConnectionForm
 from autofile.mirror.models import Connection, TagType
-from autofile.mirror.selectors import connection_get, connections_for
+from autofile.mirror.selectors import connections_for
 from autofile.mirror.services import connection_upsert
+from autofile.mirror.views import connection_or_404
 
 TEMPLATE = "mirror/connection_detail.html"
 PARTIALS = ("connection-form", "connection-test", "connection-tag")
-
-
-def _connection(request: HttpRequest, connection_id: int) -> Connection:
-    connection = connection_get(organization=request.organization, connection_id=connection_id)  # type: ignore[attr-defined]
-    if connection is None:
-        raise Http404("No such connection")
-    return connection
-
-
-def _redirect(request: HttpRequest, to: str, **kwargs: Any) -> HttpResponse:
-    """After a successful POST: a plain redirect, or a full-page one for htmx."""
-    url = resolve_url(to, **kwargs)
-    if request.htmx:  # type: ignore[attr-defined]
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
 
 
 def _save(form: ConnectionForm, connection: Connection | None) -> Connection:
@@ -103,7 +88,7 @@ def connection_create(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, "Connection saved. Test it, then choose the AutoFile tag and run a sync."
         )
-        return _redirect(request, "connection:detail", connection_id=connection.pk)
+        return redirect_page(request, "connection:detail", connection_id=connection.pk)
     return render_page(
         request,
         "mirror/connection_create.html",
@@ -115,7 +100,7 @@ def connection_create(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def connection_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
     """Edit the credentials; test them; choose the AutoFile tag."""
-    connection = _connection(request, connection_id)
+    connection = connection_or_404(request, connection_id)
     form = None
     if request.method == "POST":
         form = ConnectionForm(
@@ -124,7 +109,7 @@ def connection_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
         if form.is_valid():
             _save(form, connection)
             messages.success(request, "Connection saved.")
-            return _redirect(request, "connection:detail", connection_id=connection.pk)
+            return redirect_page(request, "connection:detail", connection_id=connection.pk)
     context = _detail_context(request, connection, form=form)
     return render_page(request, TEMPLATE, context, partials=PARTIALS)
 
@@ -133,7 +118,7 @@ def connection_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
 @require_POST
 def connection_check(request: HttpRequest, connection_id: int) -> HttpResponse:
     """Run the credential check now and show what failed, step by step."""
-    connection = _connection(request, connection_id)
+    connection = connection_or_404(request, connection_id)
     result = connection_test(connection=connection)
     context = _detail_context(request, connection, result=result)
     return render_page(request, TEMPLATE, context, partials=PARTIALS)
@@ -142,7 +127,7 @@ def connection_check(request: HttpRequest, connection_id: int) -> HttpResponse:
 @role_required(Role.ADMIN)
 @require_POST
 def connection_tag(request: HttpRequest, connection_id: int) -> HttpResponse:
-    connection = _connection(request, connection_id)
+    connection = connection_or_404(request, connection_id)
     form = AutoFileTagForm(request.POST, connection=connection)
     if form.is_valid():
         try:

@@ -17,6 +17,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.forms.utils import pretty_name
 
 from autofile.accounts.models import Organization
+from autofile.core.forms import add_errors
 from autofile.packets import services
 from autofile.packets.models import (
     EligibilityCheck,
@@ -26,8 +27,10 @@ from autofile.packets.models import (
     RebateProgram,
     Severity,
 )
-from autofile.packets.selectors import programs_for
+from autofile.packets.selectors import program_choices
 from autofile.packets.selectors.rules import RuleOptions
+from autofile.packets.services.programs import PROGRAM_FIELDS
+from autofile.packets.services.rules import CRITERIA
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -99,18 +102,7 @@ class RuleForm(forms.Form):
         required=False, min_value=1, label="Or: completed in the last N days"
     )
 
-    CRITERIA = (
-        "tag_type_ids",
-        "tag_match",
-        "excluded_tag_type_ids",
-        "sku_ids",
-        "business_unit_ids",
-        "job_type_ids",
-        "job_statuses",
-        "completed_from",
-        "completed_to",
-        "completed_within_days",
-    )
+    CRITERIA = CRITERIA  # a field per criterion the rule services take
 
     def __init__(
         self,
@@ -127,7 +119,7 @@ class RuleForm(forms.Form):
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["program"].queryset = programs_for(organization=organization)  # type: ignore[attr-defined]
+        self.fields["program"].queryset = program_choices(organization=organization)  # type: ignore[attr-defined]
 
         def kept(name: str) -> list[Any]:
             return list(getattr(rule, name)) if rule is not None else []
@@ -223,7 +215,7 @@ class ProgramForm(forms.Form):
     )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
-    FIELDS = ("name", "sponsor", "sponsor_type", "description", "starts_on", "ends_on", "is_active")
+    FIELDS = PROGRAM_FIELDS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -365,15 +357,6 @@ SECTIONS: tuple[tuple[str, type[RowFormSet], str, str], ...] = (
 )
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields it names, the rest on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
-
 ROW_SERVICES: dict[str, tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any], str]] = {
     "measures": (
         services.measure_create,
@@ -484,7 +467,7 @@ class ProgramEditor:
                 return services.program_update(program=self.program, **changed)
             return self.program
         except ValidationError as error:
-            _add_errors(self.form, error)
+            add_errors(self.form, error)
             return None
 
     def _save_rows(self, program: RebateProgram, prefix: str, formset: RowFormSet) -> bool:
@@ -507,7 +490,7 @@ class ProgramEditor:
                 else:
                     create(program=program, **form.values())
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
                 ok = False
         return ok
 

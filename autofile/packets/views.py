@@ -7,13 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from autofile.accounts.decorators import role_required
 from autofile.accounts.models import Role
-from autofile.core.htmx import render_page
+from autofile.core.forms import add_errors
+from autofile.core.htmx import redirect_page, render_page
 from autofile.mirror.models import Connection
 from autofile.mirror.selectors import connection_get, connections_for
 from autofile.packets import selectors, services
@@ -28,13 +28,6 @@ PROGRAM_TEMPLATE = "packets/program_form.html"
 
 def _organization(request: HttpRequest) -> Any:
     return request.organization  # type: ignore[attr-defined]
-
-
-def _redirect(request: HttpRequest, to: str, **kwargs: Any) -> HttpResponse:
-    url = resolve_url(to, **kwargs)
-    if request.htmx:  # type: ignore[attr-defined]
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
 
 
 def _rule(request: HttpRequest, import_rule_id: int) -> ImportRule:
@@ -62,7 +55,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     context = {
         "rules": selectors.rules_for(organization=organization),
         "connections": list(connections_for(organization=organization)),
-        "has_programs": selectors.programs_for(organization=organization).exists(),
+        "has_programs": selectors.program_choices(organization=organization).exists(),
     }
     return render_page(request, RULE_LIST_TEMPLATE, context, partials=("rules-table",))
 
@@ -142,10 +135,9 @@ def _rule_page(
                 note = " Its history is being imported." if rule.is_active else ""
                 messages.success(request, f"Rule “{rule.name}” saved.{note}")
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_errors(form, error)
         else:
-            return _redirect(request, "packets:rule_edit", import_rule_id=rule.pk)
+            return redirect_page(request, "packets:rule_edit", import_rule_id=rule.pk)
     context = {
         "form": form,
         "window": window,
@@ -221,7 +213,7 @@ def rule_delete(request: HttpRequest, import_rule_id: int) -> HttpResponse:
     rule = _rule(request, import_rule_id)
     services.rule_delete(rule=rule)
     messages.success(request, f"Rule “{rule.name}” deleted; the packets it imported stay.")
-    return _redirect(request, "packets:rule_list")
+    return redirect_page(request, "packets:rule_list")
 
 
 # --- rebate programs ---------------------------------------------------------------------
@@ -246,13 +238,13 @@ def program_copy(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _redirect(request, "packets:program_list")
+        return redirect_page(request, "packets:program_list")
     messages.success(
         request,
         f"Copied “{program.name}”. Check every amount, rating, window and document against "
         "the sponsor's current program manual, then rename it.",
     )
-    return _redirect(request, "packets:program_edit", rebate_program_id=program.pk)
+    return redirect_page(request, "packets:program_edit", rebate_program_id=program.pk)
 
 
 def _sku_choices(request: HttpRequest) -> list[tuple[int, str]]:
@@ -260,7 +252,7 @@ def _sku_choices(request: HttpRequest) -> list[tuple[int, str]]:
     connection = connections_for(organization=_organization(request)).first()
     if connection is None:
         return []
-    return list(selectors.rule_options(connection=connection).equipment)
+    return selectors.equipment_choices(connection=connection)
 
 
 def _program_page(request: HttpRequest, program: RebateProgram | None) -> HttpResponse:
@@ -278,7 +270,7 @@ def _program_page(request: HttpRequest, program: RebateProgram | None) -> HttpRe
         saved = editor.save()
         if saved is not None:
             messages.success(request, f"Program “{saved.name}” saved.")
-            return _redirect(request, "packets:program_edit", rebate_program_id=saved.pk)
+            return redirect_page(request, "packets:program_edit", rebate_program_id=saved.pk)
     context = {"editor": editor, "program": program}
     return render_page(request, PROGRAM_TEMPLATE, context, partials=("program-editor",))
 
@@ -301,6 +293,6 @@ def program_delete(request: HttpRequest, rebate_program_id: int) -> HttpResponse
         services.program_delete(program=program)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _redirect(request, "packets:program_edit", rebate_program_id=program.pk)
+        return redirect_page(request, "packets:program_edit", rebate_program_id=program.pk)
     messages.success(request, f"Program “{program.name}” deleted.")
-    return _redirect(request, "packets:program_list")
+    return redirect_page(request, "packets:program_list")

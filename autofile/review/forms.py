@@ -2,7 +2,8 @@
 
 Correction forms only carry what a person typed: the correction services check every value
 (formats, non-negative amounts, invoice totals) and raise `CorrectionInvalid` with messages
-per field, which `add_service_errors` puts on the form so it is shown again with its input.
+per field, which `autofile.core.forms.add_errors` puts on the form so it is shown again with
+its input.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from autofile.packets.models import PacketStatus
 from autofile.review.validation import CONTACT_TYPES
@@ -115,16 +115,6 @@ class QueueFilterForm(forms.Form):
 
 
 # --- corrections ----------------------------------------------------------------------------------
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a correction service's messages on the form's fields (others on the form)."""
-    for field, messages in exc.message_dict.items():
-        target = field if field in form.fields else None
-        if field == NON_FIELD_ERRORS:
-            target = None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class CorrectionForm(forms.Form):
@@ -249,17 +239,6 @@ class AddressForm(CorrectionForm):
 
 class RemoveForm(CorrectionForm):
     """Removing a record takes only the reason."""
-
-
-class JobTagForm(forms.Form):
-    tag_type_id = forms.TypedChoiceField(coerce=int, label="Tag")
-    reason = forms.CharField(required=False, max_length=1000)
-
-    def __init__(self, *args: Any, tag_types: Iterable[Any] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _choices(
-            self, "tag_type_id", [("", "Choose a tag")] + [(t.st_id, t.name) for t in tag_types]
-        )
 
 
 # --- packet status actions ------------------------------------------------------------------------

@@ -23,6 +23,10 @@ class DeliveryStatus(models.TextChoices):
     DISCARDED = "discarded", "Discarded"
 
 
+#: Delivery statuses still moving (on their way to ServiceTitan); pages poll them.
+MOVING_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.SENT)
+
+
 class TargetType(models.TextChoices):
     INVOICE = "invoice", "Invoice"
     INVOICE_ITEM = "invoice_item", "Invoice item"

@@ -50,7 +50,7 @@ from autofile.packets.models import (
     RebateProgram,
 )
 from autofile.packets.selectors import PacketAction, PacketBundle, packet_actions, packet_bundle
-from autofile.review.models import Correction, DeliveryStatus, TargetType
+from autofile.review.models import MOVING_STATUSES, Correction, DeliveryStatus, TargetType
 from autofile.writeback.selectors import ConflictField, outbox_conflict_fields
 
 
@@ -329,15 +329,6 @@ def _ordered(packets: QuerySet[Packet], sort: str) -> QuerySet[Packet]:
     return packets.order_by(*order)
 
 
-def queue_packets(
-    *, organization: Organization, user: User | None, filters: QueueFilters
-) -> QuerySet[Packet]:
-    """The queue's packets, filtered, searched and sorted (ids and sort keys only: see
-    `queue_results` for a page of rows)."""
-    packets = _filtered(organization=organization, user=user, filters=filters)
-    return _ordered(_by_status(packets, filters.status), filters.sort)
-
-
 @dataclass
 class QueueResults:
     page: Page[Packet]  # its object_list: the page's packets, rows loaded
@@ -485,11 +476,7 @@ class PacketPage:
     @property
     def pending(self) -> list[Correction]:
         """Corrections whose delivery status is still moving (queued or sent)."""
-        return [
-            c
-            for c in self.corrections
-            if c.delivery_status in (DeliveryStatus.QUEUED, DeliveryStatus.SENT)
-        ]
+        return [c for c in self.corrections if c.delivery_status in MOVING_STATUSES]
 
     @property
     def job_tags(self) -> list[tuple[int, str]]:
@@ -543,17 +530,23 @@ def finding_anchor(finding: Finding, shown: bool) -> str:
     )
 
 
-def _place_findings(page: PacketPage) -> None:
-    """Hang each finding on the record it concerns; the rest are the page's own."""
-    records = _records(page.bundle)
-    by_key: dict[tuple[str, int], Any] = {}
-    for subject, rows in records.items():
-        for row in rows:
+def _record_index(bundle: PacketBundle) -> dict[tuple[str, int], Any]:
+    """The page's records by (finding subject, pk), each ready to carry the findings about it
+    and its latest correction."""
+    rows: dict[tuple[str, int], Any] = {}
+    for subject, records in _records(bundle).items():
+        for row in records:
             row.findings_here = []
             row.flagged = {}
-            by_key[(subject, row.pk)] = row
+            row.last_correction = None
+            rows[(subject, row.pk)] = row
+    return rows
+
+
+def _place_findings(page: PacketPage, rows: dict[tuple[str, int], Any]) -> None:
+    """Hang each finding on the record it concerns; the rest are the page's own."""
     for finding in page.bundle.findings:
-        row = by_key.get((finding.subject, finding.subject_id or 0))
+        row = rows.get((finding.subject, finding.subject_id or 0))
         finding.anchor = finding_anchor(finding, row is not None)  # type: ignore[attr-defined]
         if row is None:
             if finding.subject in DOCUMENT_SUBJECTS:
@@ -598,18 +591,21 @@ def _target_label(correction: Correction, row: Any) -> str:
     return kind
 
 
+def _correction_row(correction: Correction, rows: dict[tuple[str, int], Any]) -> Any:
+    """The record of the page the correction changed, if the page shows it."""
+    subject = _CORRECTION_SUBJECT.get(TargetType(correction.target_type), "")
+    return rows.get((subject, correction.target_row_id or 0))
+
+
 def _tag_list(ids: Any, tag_names: dict[int, str]) -> str:
     return ", ".join(tag_names.get(t, str(t)) for t in ids or []) or "none"
 
 
-def describe_corrections(
-    corrections: list[Correction], rows: dict[tuple[str, int], Any], tag_names: dict[int, str]
-) -> None:
-    """Add what the page shows of each correction: `target_label`, `shown_changes`
-    [(label, before, after)], `conflict_fields` [ConflictField] when in conflict."""
-    for correction in corrections:
-        subject = _CORRECTION_SUBJECT.get(TargetType(correction.target_type), "")
-        row = rows.get((subject, correction.target_row_id or 0))
+def describe_corrections(targets: list[tuple[Correction, Any]], tag_names: dict[int, str]) -> None:
+    """Add what the page shows of each correction (with the record it changed, or None):
+    `target_label`, `shown_changes` [(label, before, after)], `conflict_fields`
+    [ConflictField] when in conflict."""
+    for correction, row in targets:
         correction.target_label = _target_label(correction, row)  # type: ignore[attr-defined]
         shown: list[tuple[str, Any, Any]] = []
         for name, before, after in correction.changes:
@@ -665,19 +661,14 @@ def packet_page(*, organization: Organization, packet_id: int) -> PacketPage | N
         timeline=[],
         tag_names=tag_names,
     )
-    _place_findings(page)
+    rows = _record_index(bundle)
+    _place_findings(page, rows)
 
-    rows: dict[tuple[str, int], Any] = {}
-    for subject, records in _records(bundle).items():
-        for row in records:
-            row.last_correction = None
-            rows[(subject, row.pk)] = row
-    for correction in corrections:  # newest first: the first one seen is the latest
-        subject = _CORRECTION_SUBJECT.get(TargetType(correction.target_type), "")
-        row = rows.get((subject, correction.target_row_id or 0))
+    targets = [(correction, _correction_row(correction, rows)) for correction in corrections]
+    for correction, row in targets:  # newest first: the first one seen is the latest
         if row is not None and row.last_correction is None:
             row.last_correction = correction
-    describe_corrections(corrections, rows, tag_names)
+    describe_corrections(targets, tag_names)
 
     for attachment in bundle.attachments:
         (page.photos if is_image(attachment) else page.files).append(attachment)
@@ -802,19 +793,10 @@ def packets_missing_documents(*, organization: Organization) -> list[TechnicianG
     return sorted(groups.values(), key=lambda g: (g.technician_id is None, g.name.casefold()))
 
 
-def coordinator_tag_types(*, organization: Organization) -> list[TagType]:
-    """The tag types a coordinator can put on a job (active, by name)."""
-    return list(TagType.objects.filter(organization=organization, active=True).order_by("name"))
-
-
-def tag_names_for(*, organization: Organization) -> dict[tuple[int, int], str]:
-    """{(connection id, tag type st id): name} of every tag type (for showing job tags)."""
-    return {
-        (connection_id, st_id): name
-        for connection_id, st_id, name in TagType.objects.filter(
-            organization=organization
-        ).values_list("connection_id", "st_id", "name")
-    }
+def tag_types_for(*, organization: Organization) -> list[TagType]:
+    """Every tag type of the organization's connections, by name: inactive ones still name
+    the tags jobs carry; only active ones are offered."""
+    return list(TagType.objects.filter(organization=organization).order_by("name"))
 
 
 def job_find(*, organization: Organization, job_number: str) -> list[Job]:

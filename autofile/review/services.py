@@ -29,6 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from autofile.accounts.models import Organization, User
+from autofile.mirror.mappers import INVOICE_REVIEW_STATUSES
 from autofile.mirror.models import (
     Connection,
     Customer,
@@ -62,7 +63,6 @@ from autofile.writeback.models import OutboxKind
 from autofile.writeback.services import outbox_enqueue
 
 __all__ = [
-    "REVIEW_STATUSES",
     "CorrectionInvalid",
     "customer_address_update",
     "customer_contact_add",
@@ -80,15 +80,6 @@ __all__ = [
 
 R = TypeVar("R", bound=MirrorRecord)
 
-REVIEW_STATUSES = (
-    "NeedsReview",
-    "OnHold",
-    "Reviewed",
-    "PendingApproval",
-    "Rejected",
-    "ReadyForBilling",
-    "Invoiced",
-)
 CENT = Decimal("0.01")
 NOTHING_CHANGED = "Nothing to save: the values are the same as before."
 
@@ -659,7 +650,7 @@ def invoice_update(
                 new[field] = day.isoformat()
         status = read_text(data, "review_status", errors)
         if status is not None:
-            if status not in REVIEW_STATUSES:
+            if status not in INVOICE_REVIEW_STATUSES:
                 errors.add("review_status", "Choose one of ServiceTitan's review statuses.")
             else:
                 new["review_status"] = status

@@ -197,19 +197,16 @@ def read_date(data: Mapping[str, Any], field: str, errors: Errors) -> dt.date | 
         return None
 
 
-def read_contact(
-    data: Mapping[str, Any], errors: Errors, *, kind: str | None = None
-) -> tuple[str, str, str] | None:
+def read_contact(data: Mapping[str, Any], errors: Errors) -> tuple[str, str, str] | None:
     """(type, value, memo) of a customer contact, the value normalized for its type.
 
     E-mail must be a valid address; phone, mobile and fax a ten-digit North American number
     written any usual way, stored as digits.
     """
-    if kind is None:
-        kind = str(data.get("type") or "").strip()
-        if kind not in CONTACT_TYPES:
-            errors.add("type", "Choose e-mail, phone, mobile or fax.")
-            return None
+    kind = str(data.get("type") or "").strip()
+    if kind not in CONTACT_TYPES:
+        errors.add("type", "Choose e-mail, phone, mobile or fax.")
+        return None
     raw_value = str(data.get("value") or "").strip()
     memo = str(data.get("memo") or "").strip()
     if len(memo) > 300:

@@ -26,12 +26,12 @@ from django_htmx.http import push_url, reswap, retarget
 
 from autofile.accounts.decorators import ANY_ROLE, role_required
 from autofile.accounts.models import Organization, Role, User
-from autofile.core.htmx import render_page
+from autofile.core.htmx import redirect_page, render_page
 from autofile.mirror.models import Job, JobAttachment
 from autofile.mirror.tasks import fetch_packet_documents
 from autofile.packets import services as packet_services
 from autofile.packets.errors import TransitionRefused
-from autofile.packets.models import FINAL_STATUSES, Packet, PacketEvent, PacketStatus
+from autofile.packets.models import FINAL_STATUSES, OPEN_STATUSES, Packet, PacketEvent, PacketStatus
 from autofile.review import selectors
 from autofile.review.forms import (
     DEFAULT_SORT,
@@ -42,14 +42,13 @@ from autofile.review.forms import (
     PacketActionForm,
     QueueFilterForm,
 )
-from autofile.review.selectors import PacketPage, QueueFilters
+from autofile.review.selectors import WORKER_ROLES, PacketPage, QueueFilters
 
 PAGE_SIZE = 50
 QUEUE_TEMPLATE = "review/queue.html"
 PACKET_TEMPLATE = "review/packet_detail.html"
 #: Parts of the packet page htmx can ask for by their DOM id.
 PACKET_PARTIALS = ("packet-head", "findings", "timeline", "packet-body", "customer", "location")
-WORKERS = (Role.QA, Role.ADMIN)
 #: Attachment types shown in the browser; anything else downloads.
 INLINE_TYPES = frozenset(
     ("image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "application/pdf")
@@ -70,9 +69,9 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
-    """The `next` the form carried, if it points into this site, else `default`."""
+    """The `next` the form carried, if it is a path of this site, else `default`."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if wanted and url_has_allowed_host_and_scheme(
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted
@@ -151,9 +150,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page, counts = results.page, results.counts
     state["page"] = page.number
     _with_age(page.object_list)
-    open_count = sum(
-        counts[s] for s in (PacketStatus.NEW, PacketStatus.IN_REVIEW, PacketStatus.READY)
-    )
+    open_count = sum(counts[s] for s in OPEN_STATUSES)
     tabs = [("", "Open", open_count)]
     tabs += [(s.value, s.label, counts[s.value]) for s in PacketStatus]
     tabs.append((STATUS_ALL, "All", sum(counts.values())))
@@ -182,7 +179,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "here": here,
         "workers": options.workers,
         "final_statuses": FINAL_STATUSES,
-        "can_work": request.membership.role in WORKERS,  # type: ignore[attr-defined]
+        "can_work": request.membership.role in WORKER_ROLES,  # type: ignore[attr-defined]
         "filtered": any(
             state.get(name)
             for name in (
@@ -210,14 +207,19 @@ def _packet_or_404(request: HttpRequest, packet_id: int) -> Packet:
     return packet
 
 
-def _row_response(request: HttpRequest, packet_id: int, error: str = "") -> HttpResponse:
-    """One queue row again (after a claim or an assignment), with a refusal if any."""
+def _row_response(
+    request: HttpRequest, packet_id: int, error: str = "", workers: list[User] | None = None
+) -> HttpResponse:
+    """One queue row again (after a claim or an assignment), with a refusal if any
+    (`workers`: the assignees, when the caller has read them already)."""
     organization = organization_of(request)
     packet = selectors.queue_row(organization=organization, packet_id=packet_id)
     _with_age([packet])
+    if workers is None:
+        workers = selectors.packet_workers(organization=organization)
     context = {
         "packet": packet,
-        "workers": selectors.packet_workers(organization=organization),
+        "workers": workers,
         "final_statuses": FINAL_STATUSES,
         "can_work": True,
         "row_error": error,
@@ -226,14 +228,20 @@ def _row_response(request: HttpRequest, packet_id: int, error: str = "") -> Http
     return render_page(request, QUEUE_TEMPLATE + "#packet-row", context)
 
 
-def _after_assignment(request: HttpRequest, packet: Packet, error: str, done: str) -> HttpResponse:
+def _after_assignment(
+    request: HttpRequest,
+    packet: Packet,
+    error: str,
+    done: str,
+    workers: list[User] | None = None,
+) -> HttpResponse:
     if is_htmx(request):
         if request.htmx.target == "packet-head":  # type: ignore[attr-defined]
-            page = _page_or_404(request, packet.pk)
+            page = page_or_404(request, packet.pk)
             return packet_sections(
                 request, page, "packet-head", notice=error or done, notice_is_error=bool(error)
             )
-        return _row_response(request, packet.pk, error)
+        return _row_response(request, packet.pk, error, workers)
     if error:
         messages.error(request, error)
     else:
@@ -242,7 +250,7 @@ def _after_assignment(request: HttpRequest, packet: Packet, error: str, done: st
 
 
 @require_POST
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def packet_claim(request: HttpRequest, packet_id: int) -> HttpResponse:
     """Take an unassigned packet (refused if a teammate holds it)."""
     packet = _packet_or_404(request, packet_id)
@@ -255,7 +263,7 @@ def packet_claim(request: HttpRequest, packet_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def packet_assign(request: HttpRequest, packet_id: int) -> HttpResponse:
     """Give the packet to a teammate (a QA reviewer or an admin), or to nobody."""
     packet = _packet_or_404(request, packet_id)
@@ -278,13 +286,13 @@ def packet_assign(request: HttpRequest, packet_id: int) -> HttpResponse:
         if assignee
         else f"Packet #{packet.pk} unassigned."
     )
-    return _after_assignment(request, packet, error, done)
+    return _after_assignment(request, packet, error, done, workers)
 
 
 # --- the packet page ------------------------------------------------------------------------------
 
 
-def _page_or_404(request: HttpRequest, packet_id: int) -> PacketPage:
+def page_or_404(request: HttpRequest, packet_id: int) -> PacketPage:
     page = selectors.packet_page(organization=organization_of(request), packet_id=packet_id)
     if page is None:
         raise Http404("No such packet")
@@ -298,8 +306,8 @@ def page_context(request: HttpRequest, page: PacketPage, **extra: Any) -> dict[s
         "page": page,
         "packet": packet,
         "bundle": page.bundle,
-        "can_work": role in WORKERS,
-        "can_correct": role in WORKERS and packet.status not in FINAL_STATUSES,
+        "can_work": role in WORKER_ROLES,
+        "can_correct": role in WORKER_ROLES and packet.status not in FINAL_STATUSES,
         "packet_url": reverse("review:packet_detail", args=[packet.pk]),
         "final_statuses": FINAL_STATUSES,
         "resolve_choices": [
@@ -318,7 +326,6 @@ def packet_sections(
     primary: str,
     *,
     also: tuple[str, ...] = ("findings", "packet-head", "timeline"),
-    invoice: Any = None,
     **extra: Any,
 ) -> HttpResponse:
     """`primary` part of the packet page (an invoice's is "invoice-<pk>") and, swapped out of
@@ -327,7 +334,7 @@ def packet_sections(
     name = primary
     if primary.startswith("invoice-"):
         name = "invoice"
-        context["invoice"] = invoice or next(
+        context["invoice"] = next(
             (i for i in page.bundle.invoices if f"invoice-{i.pk}" == primary), None
         )
         if context["invoice"] is None:  # the invoice went away: show the whole body
@@ -352,7 +359,7 @@ def packet_detail(request: HttpRequest, packet_id: int) -> HttpResponse:
     """Everything the packet gathered, its findings beside what they concern, its status
     actions and its timeline (coordinators read it; QA and admins act on it). htmx asks for
     one part by its DOM id."""
-    page = _page_or_404(request, packet_id)
+    page = page_or_404(request, packet_id)
     target = request.htmx.target if is_htmx(request) else None  # type: ignore[attr-defined]
     if target and target.startswith("invoice-"):
         return packet_sections(request, page, target, also=())
@@ -402,12 +409,12 @@ def _act(packet: Packet, user: User, action: str, data: dict[str, Any]) -> Packe
 
 
 @require_POST
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def packet_action(request: HttpRequest, packet_id: int) -> HttpResponse:
     """Move the packet: start review, mark ready, submit (confirmation number), approve
     (amount), mark paid (amount, date), kick back (reason), reject or withdraw (note). A
     refused move shows its message with the input kept."""
-    page = _page_or_404(request, packet_id)
+    page = page_or_404(request, packet_id)
     form = PacketActionForm(request.POST, reasons=page.kickback_reasons)
     error = ""
     action = request.POST.get("action", "")
@@ -431,12 +438,12 @@ def packet_action(request: HttpRequest, packet_id: int) -> HttpResponse:
     if not error:
         done = f"{label}: the packet is now {page.packet.get_status_display().lower()}."
         if is_htmx(request):
-            fresh = _page_or_404(request, packet_id)
+            fresh = page_or_404(request, packet_id)
             return packet_sections(request, fresh, "packet-head", notice=done)
         messages.success(request, done)
         return redirect("review:packet_detail", packet_id=packet_id)
     # Refused: findings may have been refreshed by the attempt (mark ready re-validates).
-    fresh = _page_or_404(request, packet_id)
+    fresh = page_or_404(request, packet_id)
     extra: dict[str, Any] = {
         "notice": error,
         "notice_is_error": True,
@@ -454,7 +461,7 @@ def _fetch_documents(connection_id: int, job_id: int) -> None:
 
 
 @require_POST
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def packet_documents(request: HttpRequest, packet_id: int) -> HttpResponse:
     """Fetch the job's form submissions and attachments from ServiceTitan again."""
     packet = _packet_or_404(request, packet_id)
@@ -463,12 +470,7 @@ def packet_documents(request: HttpRequest, packet_id: int) -> HttpResponse:
     messages.info(
         request, "Fetching the job's forms and attachments from ServiceTitan; reload in a minute."
     )
-    url = reverse("review:packet_detail", args=[packet.pk]) + "#documents"
-    if is_htmx(request):
-        from django_htmx.http import HttpResponseClientRedirect
-
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+    return redirect_page(request, reverse("review:packet_detail", args=[packet.pk]) + "#documents")
 
 
 @role_required(*ANY_ROLE)

@@ -14,27 +14,20 @@ from django.views.decorators.http import require_GET, require_POST
 from autofile.accounts.decorators import ANY_ROLE, role_required
 from autofile.accounts.models import Organization, Role
 from autofile.core.htmx import render_page
-from autofile.mirror.models import Job, TagType
+from autofile.mirror.models import Job
 from autofile.review import selectors, services
-from autofile.review.models import Correction, DeliveryStatus
+from autofile.review.models import MOVING_STATUSES, Correction
 from autofile.review.validation import CorrectionInvalid
 from autofile.review.views import is_htmx, organization_of, safe_next, user_of
 
 TEMPLATE = "review/coordinators.html"
 TAGGERS = (Role.COORDINATOR, Role.ADMIN)
-MOVING = (DeliveryStatus.QUEUED, DeliveryStatus.SENT)
 
 
-def _decorate(
-    organization: Organization, jobs: list[Job], tag_types: list[TagType] | None = None
-) -> None:
+def _decorate(organization: Organization, jobs: list[Job]) -> None:
     """Give each job `tags` [(st id, name)], `tag_choices` (tags it could get) and
     `last_tag_correction` (the latest tag change made from AutoFile, with its delivery)."""
-    all_types = (
-        tag_types
-        if tag_types is not None
-        else list(TagType.objects.filter(organization=organization).order_by("name"))
-    )
+    all_types = selectors.tag_types_for(organization=organization)
     names = {(t.connection_id, t.st_id): t.name for t in all_types}
     latest = selectors.latest_job_corrections(
         organization=organization, job_ids=sorted({job.pk for job in jobs})
@@ -52,7 +45,7 @@ def _decorate(
         last = latest.get(job.pk)
         job.last_tag_correction = last  # type: ignore[attr-defined]
         job.moving_corrections = (  # type: ignore[attr-defined]
-            [last] if last is not None and last.delivery_status in MOVING else []
+            [last] if last is not None and last.delivery_status in MOVING_STATUSES else []
         )
 
 
@@ -88,7 +81,9 @@ def coordinators(request: HttpRequest) -> HttpResponse:
         "job_number": job_number,
         "found": found,
         "can_tag": request.membership.role in TAGGERS,  # type: ignore[attr-defined]
-        "moving": list({c.pk: c for c in corrections if c.delivery_status in MOVING}.values()),
+        "moving": list(
+            {c.pk: c for c in corrections if c.delivery_status in MOVING_STATUSES}.values()
+        ),
         "here": request.get_full_path(),
     }
     return render_page(request, TEMPLATE, context, partials=("job-lookup",))

@@ -16,17 +16,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from autofile.accounts.decorators import ANY_ROLE, role_required
-from autofile.mirror.models import Customer, CustomerContact, Invoice, InvoiceItem, Location
+from autofile.core.forms import add_errors
+from autofile.core.htmx import redirect_page
+from autofile.mirror.mappers import INVOICE_REVIEW_STATUSES
+from autofile.mirror.models import (
+    Customer,
+    CustomerContact,
+    Invoice,
+    InvoiceItem,
+    Location,
+    MirrorRecord,
+)
 from autofile.packets.models import Packet
 from autofile.review import selectors, services
 from autofile.review.forms import (
@@ -38,15 +48,15 @@ from autofile.review.forms import (
     InvoiceItemAddForm,
     InvoiceItemForm,
     RemoveForm,
-    add_service_errors,
 )
-from autofile.review.models import Correction, DeliveryStatus
+from autofile.review.models import MOVING_STATUSES, Correction
+from autofile.review.selectors import WORKER_ROLES
 from autofile.review.validation import CorrectionInvalid
 from autofile.review.views import (
-    WORKERS,
     is_htmx,
     organization_of,
     packet_sections,
+    page_or_404,
     safe_next,
     user_of,
 )
@@ -62,10 +72,9 @@ FORM_TEMPLATE = "review/correction_form.html"
 ITEM_COLUMNS = 8  # SKU, description, quantity, unit price, unit cost, total, status, actions
 CONTACT_COLUMNS = 5  # type, value, memo, status, actions
 WIDE_FIELDS = ("description", "summary", "reason", "street")
-#: Delivery statuses still moving; a page polls them.
-MOVING = (DeliveryStatus.QUEUED, DeliveryStatus.SENT)
 
 Save = Callable[..., Correction]
+R = TypeVar("R", bound=MirrorRecord)
 
 
 @dataclass
@@ -130,13 +139,9 @@ def _saved(
     done = f"{what}: saved, and on its way to ServiceTitan."
     if packet is None:
         messages.success(request, done)
-        if is_htmx(request):
-            return HttpResponseClientRedirect(request.path)
-        return redirect(request.path)
+        return redirect_page(request, request.path)
     if is_htmx(request):
-        page = selectors.packet_page(organization=organization_of(request), packet_id=packet.pk)
-        if page is None:
-            raise Http404("No such packet")
+        page = page_or_404(request, packet.pk)
         return packet_sections(request, page, editing.section, saved=correction)
     messages.success(request, done)
     return redirect(_packet_url(packet, editing.dom_id))
@@ -152,7 +157,7 @@ def _correct(request: HttpRequest, editing: Editing, save: Save) -> HttpResponse
             data = {} if editing.removing else {"data": form.changes()}
             correction = save(reason=reason, packet=packet, **data)
         except CorrectionInvalid as exc:
-            add_service_errors(form, exc)
+            add_errors(form, exc)
         else:
             return _saved(request, packet, editing, correction)
     elif request.method not in ("GET", "HEAD"):
@@ -164,13 +169,15 @@ def _bound(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _item_or_404(request: HttpRequest, invoice_item_id: int) -> InvoiceItem:
-    item = InvoiceItem.objects.filter(
-        organization=organization_of(request), pk=invoice_item_id, active=True
+def _active_or_404(request: HttpRequest, model: type[R], pk: int, what: str) -> R:
+    """The organization's `model` row `pk`, if ServiceTitan still has it (a removed record
+    is not corrected); 404 for anyone else's."""
+    row = model._default_manager.filter(
+        organization=organization_of(request), pk=pk, active=True
     ).first()
-    if item is None:
-        raise Http404("No such invoice item")
-    return item
+    if row is None:
+        raise Http404(f"No such {what}")
+    return row
 
 
 def _invoice_pk(item: InvoiceItem) -> int:
@@ -191,10 +198,10 @@ def _item_name(item: InvoiceItem) -> str:
 # --- invoice items --------------------------------------------------------------------------------
 
 
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def invoice_item_edit(request: HttpRequest, invoice_item_id: int) -> HttpResponse:
     """Change an item's SKU, description, quantity, unit price or cost."""
-    item = _item_or_404(request, invoice_item_id)
+    item = _active_or_404(request, InvoiceItem, invoice_item_id, "invoice item")
     initial = {
         "sku": item.sku_name,
         "description": item.description,
@@ -223,14 +230,10 @@ def invoice_item_edit(request: HttpRequest, invoice_item_id: int) -> HttpRespons
     )
 
 
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def invoice_item_add(request: HttpRequest, invoice_id: int) -> HttpResponse:
     """Add an item to an invoice (a pricebook SKU fills in its price and cost)."""
-    invoice = Invoice.objects.filter(
-        organization=organization_of(request), pk=invoice_id, active=True
-    ).first()
-    if invoice is None:
-        raise Http404("No such invoice")
+    invoice = _active_or_404(request, Invoice, invoice_id, "invoice")
     editing = Editing(
         title=f"New item on invoice {invoice.reference_number or invoice.st_id}",
         form=InvoiceItemAddForm(_bound(request), initial={"quantity": "1"}),
@@ -252,10 +255,10 @@ def invoice_item_add(request: HttpRequest, invoice_id: int) -> HttpResponse:
     )
 
 
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def invoice_item_remove(request: HttpRequest, invoice_item_id: int) -> HttpResponse:
     """Remove an item from its invoice (GET asks first, for pages without JavaScript)."""
-    item = _item_or_404(request, invoice_item_id)
+    item = _active_or_404(request, InvoiceItem, invoice_item_id, "invoice item")
     editing = Editing(
         title=f"Remove invoice item “{_item_name(item)}”?",
         form=RemoveForm(_bound(request)),
@@ -281,21 +284,17 @@ def invoice_item_remove(request: HttpRequest, invoice_item_id: int) -> HttpRespo
 # --- invoice fields -------------------------------------------------------------------------------
 
 
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
     """Change an invoice's number, dates, review status or summary."""
-    invoice = Invoice.objects.filter(
-        organization=organization_of(request), pk=invoice_id, active=True
-    ).first()
-    if invoice is None:
-        raise Http404("No such invoice")
+    invoice = _active_or_404(request, Invoice, invoice_id, "invoice")
     values = V.invoice_values(invoice)
     editing = Editing(
         title=f"Invoice {invoice.reference_number or invoice.st_id}",
         form=InvoiceForm(
             _bound(request),
             initial={name: values[name] or "" for name in values},
-            review_statuses=services.REVIEW_STATUSES,
+            review_statuses=INVOICE_REVIEW_STATUSES,
         ),
         action_url=reverse("review:invoice_edit", args=[invoice.pk]),
         dom_id=f"invoice-{invoice.pk}-fields",
@@ -315,14 +314,10 @@ def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
 # --- customer contacts ----------------------------------------------------------------------------
 
 
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def contact_add(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Add an e-mail address or a phone, mobile or fax number to the customer."""
-    customer = Customer.objects.filter(
-        organization=organization_of(request), pk=customer_id, active=True
-    ).first()
-    if customer is None:
-        raise Http404("No such customer")
+    customer = _active_or_404(request, Customer, customer_id, "customer")
     editing = Editing(
         title=f"New contact for {customer.name}",
         form=ContactForm(_bound(request), initial={"type": "Email"}),
@@ -343,19 +338,10 @@ def contact_add(request: HttpRequest, customer_id: int) -> HttpResponse:
     )
 
 
-def _contact_or_404(request: HttpRequest, customer_contact_id: int) -> CustomerContact:
-    contact = CustomerContact.objects.filter(
-        organization=organization_of(request), pk=customer_contact_id, active=True
-    ).first()
-    if contact is None:
-        raise Http404("No such contact")
-    return contact
-
-
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def contact_edit(request: HttpRequest, customer_contact_id: int) -> HttpResponse:
     """Correct a contact's value (and type or memo)."""
-    contact = _contact_or_404(request, customer_contact_id)
+    contact = _active_or_404(request, CustomerContact, customer_contact_id, "contact")
     kind = CONTACT_TYPE_LABELS.get(contact.contact_type, contact.contact_type)
     editing = Editing(
         title=f"{kind} {contact.value}",
@@ -377,10 +363,10 @@ def contact_edit(request: HttpRequest, customer_contact_id: int) -> HttpResponse
     )
 
 
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def contact_remove(request: HttpRequest, customer_contact_id: int) -> HttpResponse:
     """Remove a contact from the customer (GET asks first, for pages without JavaScript)."""
-    contact = _contact_or_404(request, customer_contact_id)
+    contact = _active_or_404(request, CustomerContact, customer_contact_id, "contact")
     kind = CONTACT_TYPE_LABELS.get(contact.contact_type, contact.contact_type)
     editing = Editing(
         title=f"Remove the {kind.lower()} {contact.value}?",
@@ -406,14 +392,10 @@ def contact_remove(request: HttpRequest, customer_contact_id: int) -> HttpRespon
 # --- addresses ------------------------------------------------------------------------------------
 
 
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def customer_address(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Correct the customer's (billing) address."""
-    customer = Customer.objects.filter(
-        organization=organization_of(request), pk=customer_id, active=True
-    ).first()
-    if customer is None:
-        raise Http404("No such customer")
+    customer = _active_or_404(request, Customer, customer_id, "customer")
     editing = Editing(
         title=f"Address of {customer.name}",
         form=AddressForm(_bound(request), initial=V.address_values(customer)),
@@ -432,14 +414,10 @@ def customer_address(request: HttpRequest, customer_id: int) -> HttpResponse:
     )
 
 
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def location_address(request: HttpRequest, location_id: int) -> HttpResponse:
     """Correct the install location's address."""
-    location = Location.objects.filter(
-        organization=organization_of(request), pk=location_id, active=True
-    ).first()
-    if location is None:
-        raise Http404("No such location")
+    location = _active_or_404(request, Location, location_id, "location")
     editing = Editing(
         title=f"Install address {location}",
         form=AddressForm(_bound(request), initial=V.address_values(location)),
@@ -481,9 +459,7 @@ def _after_delivery_action(
 ) -> HttpResponse:
     packet = _packet_param(request) or correction.packet
     if is_htmx(request) and packet is not None:
-        page = selectors.packet_page(organization=organization_of(request), packet_id=packet.pk)
-        if page is None:
-            raise Http404("No such packet")
+        page = page_or_404(request, packet.pk)
         also: tuple[str, ...] = ("findings", "packet-head", "timeline")
         if mirror_changed:
             also += ("packet-body",)
@@ -504,12 +480,11 @@ def _after_delivery_action(
         if packet
         else reverse("coordinators:home")
     )
-    url = safe_next(request, default)
-    return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
+    return redirect_page(request, safe_next(request, default))
 
 
 @require_POST
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def correction_retry(request: HttpRequest, correction_id: int) -> HttpResponse:
     """Send a failed write-back again (after its cause was fixed)."""
     correction = _correction_or_404(request, correction_id)
@@ -531,7 +506,7 @@ def correction_retry(request: HttpRequest, correction_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*WORKERS)
+@role_required(*WORKER_ROLES)
 def correction_resolve(request: HttpRequest, correction_id: int) -> HttpResponse:
     """Resolve a conflict: "mine" writes AutoFile's values over ServiceTitan's newer
     version; "theirs" keeps ServiceTitan's (the mirror takes it, the correction is
@@ -587,7 +562,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     corrections = selectors.corrections_get(
         organization=organization_of(request), correction_ids=list(known)
     )
-    moving = [c for c in corrections if c.delivery_status in MOVING]
+    moving = [c for c in corrections if c.delivery_status in MOVING_STATUSES]
     context = {"polled": corrections, "moving": moving, "with_badges": True}
     response = render(request, "review/_delivery.html#delivery-poll", context)
     if any(known.get(c.pk) != c.delivery_status for c in corrections):

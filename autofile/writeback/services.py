@@ -52,7 +52,6 @@ from autofile.mirror.models import (
     MirrorRecord,
 )
 from autofile.mirror.registry import RESOURCES
-from autofile.mirror.sync import AfterPage
 from autofile.review.models import Correction, DeliveryStatus, Operation, TargetType
 from autofile.writeback import delivery as D
 from autofile.writeback import values as V
@@ -92,16 +91,16 @@ SWEEP_BATCH = 500
 
 def retry_base_seconds() -> float:
     """First wait after a failed attempt; doubles with each failure (WRITEBACK_RETRY_BASE)."""
-    return float(getattr(settings, "WRITEBACK_RETRY_BASE_SECONDS", 30))
+    return float(settings.WRITEBACK_RETRY_BASE_SECONDS)
 
 
 def retry_max_seconds() -> float:
-    return float(getattr(settings, "WRITEBACK_RETRY_MAX_SECONDS", 3600))
+    return float(settings.WRITEBACK_RETRY_MAX_SECONDS)
 
 
 def max_attempts() -> int:
     """Attempts before a message that keeps failing transiently is marked failed."""
-    return int(getattr(settings, "WRITEBACK_MAX_ATTEMPTS", 12))
+    return int(settings.WRITEBACK_MAX_ATTEMPTS)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -177,24 +176,12 @@ def outbox_enqueue(
         new_values=new_values or {},
         next_attempt_at=timezone.now(),
     )
-    _deliver_after_commit([message.pk])
+    _deliver_after_commit(message.pk)
     return message
 
 
-def _deliver_after_commit(message_ids: Iterable[int]) -> None:
-    ids = list(message_ids)
-
-    def send() -> None:
-        from autofile.writeback.tasks import deliver
-
-        for message_id in ids:
-            try:
-                deliver.delay(message_id)
-            except Exception:  # the broker is down: the sweeper delivers it later
-                logger.warning("could not hand outbox message %s to a worker", message_id)
-
-    if ids:
-        transaction.on_commit(send)
+def _deliver_after_commit(message_id: int) -> None:
+    transaction.on_commit(lambda: _deliver_now(message_id))
 
 
 def _earlier_blocking() -> QuerySet[OutboxMessage]:
@@ -343,19 +330,10 @@ def _finish(
 def _retry(
     claim: _Claim, exc: BaseException, status_code: int | None, wait_at_least: float | None = None
 ) -> str:
-    message = claim.message
-    attempts = message.attempts
+    attempts = claim.message.attempts
     error = f"{type(exc).__name__}: {exc}"
     if attempts >= max_attempts():
-        _finish(
-            claim,
-            status=OutboxStatus.FAILED,
-            outcome=OutboxAttempt.Outcome.FAILED,
-            error=f"Gave up after {attempts} attempts. {error}",
-            status_code=status_code,
-        )
-        _deliver_next(message)
-        return OutboxStatus.FAILED
+        return _fail(claim, f"Gave up after {attempts} attempts. {error}", status_code)
     wait = backoff(attempts)
     if wait_at_least is not None:
         wait = max(wait, dt.timedelta(seconds=wait_at_least))
@@ -457,7 +435,7 @@ def _deliver_now(message_id: int) -> None:
 
     try:
         deliver.delay(message_id)
-    except Exception:
+    except Exception:  # the broker is down: the sweeper delivers it later
         logger.warning("could not hand outbox message %s to a worker", message_id)
 
 
@@ -492,7 +470,7 @@ def outbox_retry(
         message.next_attempt_at = timezone.now()
         message.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
         _set_correction(message, DeliveryStatus.QUEUED)
-        _deliver_after_commit([message.pk])
+        _deliver_after_commit(message.pk)
     return message
 
 
@@ -517,7 +495,7 @@ def outbox_resolve_mine(
         message.progress = {**message.progress, "resolution": "mine"}
         message.save()
         _set_correction(message, DeliveryStatus.QUEUED)
-        _deliver_after_commit([message.pk])
+        _deliver_after_commit(message.pk)
     return message
 
 
@@ -703,14 +681,3 @@ def corrections_confirm(
             delivery_status=DeliveryStatus.CONFIRMED, confirmed_at=timezone.now()
         )
     return len(confirmed)
-
-
-def round_trip_after_page(resource_name: str) -> AfterPage:
-    """A sync after-page hook (autofile.mirror.services.AFTER_PAGE) that confirms the
-    corrections whose records the page just stored."""
-    target_type = ROUND_TRIP_RESOURCES[resource_name]
-
-    def confirm(connection: Connection, changed_ids: list[int]) -> None:
-        corrections_confirm(connection=connection, target_type=target_type, row_ids=changed_ids)
-
-    return confirm

@@ -5,15 +5,18 @@ from autofile.packets.selectors.packets import (
     PacketBundle,
     packet_actions,
     packet_bundle,
-    packet_get,
-    packet_queue,
-    packet_status_counts,
 )
-from autofile.packets.selectors.programs import example_programs, program_get, programs_for
+from autofile.packets.selectors.programs import (
+    example_programs,
+    program_choices,
+    program_get,
+    programs_for,
+)
 from autofile.packets.selectors.rules import (
     PreviewJob,
     RuleOptions,
     RulePreview,
+    equipment_choices,
     rule_get,
     rule_jobs,
     rule_options,
@@ -27,12 +30,11 @@ __all__ = [
     "PreviewJob",
     "RuleOptions",
     "RulePreview",
+    "equipment_choices",
     "example_programs",
     "packet_actions",
     "packet_bundle",
-    "packet_get",
-    "packet_queue",
-    "packet_status_counts",
+    "program_choices",
     "program_get",
     "programs_for",
     "rule_get",

@@ -1,4 +1,4 @@
-"""Reading packets: the queue, counts, one packet, and everything a packet gathers."""
+"""Reading packets: everything a packet gathers, and what can be done with it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from autofile.accounts.models import Organization
 from autofile.mirror import mappers
@@ -37,33 +37,6 @@ from autofile.packets.models import (
     PacketStatus,
     RebateProgram,
 )
-
-
-def packet_queue(*, organization: Organization, status: str | None = None) -> QuerySet[Packet]:
-    """The organization's packets for the queue, with everything a row shows in one query."""
-    packets = Packet.objects.filter(organization=organization).select_related(
-        "job", "job__customer", "program", "assignee"
-    )
-    if status:
-        packets = packets.filter(status=status)
-    return packets
-
-
-def packet_status_counts(*, organization: Organization) -> dict[str, int]:
-    rows = (
-        Packet.objects.filter(organization=organization)
-        .values("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts = {status.value: 0 for status in PacketStatus}
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
-
-
-def packet_get(*, organization: Organization, packet_id: int) -> Packet | None:
-    return packet_queue(organization=organization).filter(pk=packet_id).first()
-
 
 # --- the bundle
 

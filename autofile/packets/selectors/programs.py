@@ -15,9 +15,14 @@ from autofile.packets.models import (
 )
 
 
+def program_choices(*, organization: Organization) -> QuerySet[RebateProgram]:
+    """The organization's programs, without counts (a rule's program choices, "any yet?")."""
+    return RebateProgram.objects.filter(organization=organization)
+
+
 def programs_for(*, organization: Organization) -> QuerySet[RebateProgram]:
-    """The organization's programs with how many packets and rules each has."""
-    return RebateProgram.objects.filter(organization=organization).annotate(
+    """The organization's programs with how many packets and rules each has (the list)."""
+    return program_choices(organization=organization).annotate(
         packet_count=Count("packets", distinct=True), rule_count=Count("rules", distinct=True)
     )
 

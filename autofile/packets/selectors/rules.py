@@ -29,19 +29,25 @@ from autofile.packets.models import ImportRule, Packet
 JOB_STATUSES = ("Scheduled", "Dispatched", "InProgress", "Hold", "Completed", "Canceled")
 
 
+def _rules(organization: Organization) -> QuerySet[ImportRule]:
+    return ImportRule.objects.filter(organization=organization).select_related(
+        "program", "connection"
+    )
+
+
 def rules_for(
     *, organization: Organization, connection: Connection | None = None
 ) -> QuerySet[ImportRule]:
-    rules = ImportRule.objects.filter(organization=organization).select_related(
-        "program", "connection"
-    )
+    """The organization's rules with how many packets each imported (the list)."""
+    rules = _rules(organization)
     if connection is not None:
         rules = rules.filter(connection=connection)
     return rules.annotate(packet_count=Count("packets"))
 
 
 def rule_get(*, organization: Organization, rule_id: int) -> ImportRule | None:
-    return rules_for(organization=organization).filter(pk=rule_id).first()
+    """One rule, without its packet count (edit, switch, delete and the polled status)."""
+    return _rules(organization).filter(pk=rule_id).first()
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -325,6 +331,11 @@ def _sku_choices(model: type[Model], connection: Connection) -> list[tuple[int, 
     return [(st_id, f"{code} — {name}" if name else code) for st_id, code, name in rows]
 
 
+def equipment_choices(*, connection: Connection) -> list[tuple[int, str]]:
+    """The connection's active pricebook equipment, for measures (one query)."""
+    return _sku_choices(PricebookEquipment, connection)
+
+
 def rule_options(*, connection: Connection) -> RuleOptions:
     """Choices for a rule form from the connection's mirror (7 queries)."""
 
@@ -349,6 +360,6 @@ def rule_options(*, connection: Connection) -> RuleOptions:
         job_types=named(JobType),
         job_statuses=[(s, s) for s in statuses],
         services=_sku_choices(PricebookService, connection),
-        equipment=_sku_choices(PricebookEquipment, connection),
+        equipment=equipment_choices(connection=connection),
         materials=_sku_choices(PricebookMaterial, connection),
     )

@@ -31,8 +31,7 @@ from autofile.mirror.models import (
 from autofile.packets.inputs import IMPORT_INPUTS, JOB_INPUTS, VALIDATION_INPUTS
 from autofile.packets.models import OPEN_STATUSES, Packet
 from autofile.packets.services.rules import active_rules, packets_import
-
-CHUNK = 200
+from autofile.packets.services.validation import packets_validate_in_workers
 
 
 def _job_ids_for(connection: Connection, resource: str, ids: list[int]) -> list[int]:
@@ -132,15 +131,8 @@ def packets_revalidate_on_commit(packet_ids: list[int]) -> None:
     """Re-validate these packets in a worker once the current transaction commits."""
     if not packet_ids:
         return
-    from autofile.packets.tasks import validate_packets
-
     ids = sorted(set(packet_ids))
-
-    def enqueue() -> None:
-        for start in range(0, len(ids), CHUNK):
-            validate_packets.delay(ids[start : start + CHUNK])
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: packets_validate_in_workers(ids))
 
 
 def packets_mirror_changed(*, connection: Connection, resource: str, ids: list[int]) -> int:
@@ -149,18 +141,19 @@ def packets_mirror_changed(*, connection: Connection, resource: str, ids: list[i
     Runs the import rules over the jobs they belong to (for resources rules look at),
     and re-validates the open packets they concern after commit. Returns packets created.
     A connection with no active rule and no open packet (a first backfill) costs two
-    EXISTS queries per page.
+    queries per page (loading its active rules, which finds none, and an EXISTS).
     """
     if not ids:
         return 0
-    imports = resource in IMPORT_INPUTS and active_rules(connection).exists()
+    rules = list(active_rules(connection)) if resource in IMPORT_INPUTS else []
     validates = resource in VALIDATION_INPUTS and _open_packets(connection).exists()
-    if not (imports or validates):
+    if not (rules or validates):
         return 0
     job_ids = _job_ids_for(connection, resource, ids) if resource in JOB_INPUTS else None
+    # Before the import: the packets it creates are queued for validation by the import.
+    affected = _affected_packets(connection, resource, ids, job_ids) if validates else []
     created = 0
-    if imports and job_ids:
-        created = packets_import(connection=connection, job_ids=job_ids)
-    if validates:
-        packets_revalidate_on_commit(_affected_packets(connection, resource, ids, job_ids))
+    if rules and job_ids:
+        created = packets_import(connection=connection, job_ids=job_ids, rules=rules)
+    packets_revalidate_on_commit(affected)
     return created

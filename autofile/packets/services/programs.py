@@ -26,6 +26,7 @@ from autofile.packets.models import (
     ProgramRequirement,
     RebateProgram,
 )
+from autofile.packets.services.validation import packets_validate_in_workers
 
 R = TypeVar("R", ProgramMeasure, ProgramRequirement, EligibilityCheck, KickbackReason)
 
@@ -79,21 +80,19 @@ def program_revalidate_on_commit(program: RebateProgram) -> None:
     An editor saving many rows in one transaction schedules this once per program: a
     callback already waiting for the commit is not added again.
     """
-    from autofile.packets.tasks import validate_packets
-
     program_id = program.pk
     pending = transaction.get_connection().run_on_commit
     if any(getattr(entry[1], "revalidates_program", None) == program_id for entry in pending):
         return
 
     def enqueue() -> None:
-        packet_ids = list(
-            Packet.objects.filter(program_id=program_id, status__in=OPEN_STATUSES)
-            .order_by("pk")
-            .values_list("pk", flat=True)
+        packets_validate_in_workers(
+            list(
+                Packet.objects.filter(program_id=program_id, status__in=OPEN_STATUSES)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
         )
-        for start in range(0, len(packet_ids), 200):
-            validate_packets.delay(packet_ids[start : start + 200])
 
     enqueue.revalidates_program = program_id  # type: ignore[attr-defined]
     transaction.on_commit(enqueue)

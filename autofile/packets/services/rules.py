@@ -16,6 +16,7 @@ from autofile.accounts.models import Organization, User
 from autofile.mirror.models import Connection
 from autofile.packets.models import ImportRule, PacketEvent, PacketStatus, RebateProgram
 from autofile.packets.selectors.rules import rule_jobs
+from autofile.packets.services.validation import CHUNK
 
 #: The fields of a rule that say which jobs it matches.
 CRITERIA = (
@@ -31,9 +32,6 @@ CRITERIA = (
     "completed_within_days",
 )
 EDITABLE = (*CRITERIA, "name", "program", "is_active")
-
-#: Packets enqueued for document fetching and validation per task.
-CHUNK = 200
 
 
 def _clean(rule: ImportRule) -> None:
@@ -72,11 +70,10 @@ def _clean(rule: ImportRule) -> None:
 
 
 def _normalize(fields: dict[str, Any]) -> dict[str, Any]:
-    for key in ("tag_type_ids", "excluded_tag_type_ids", "sku_ids", "business_unit_ids"):
+    ids = ("tag_type_ids", "excluded_tag_type_ids", "sku_ids", "business_unit_ids", "job_type_ids")
+    for key in ids:
         if key in fields:
             fields[key] = sorted({int(v) for v in fields[key] or ()})
-    if "job_type_ids" in fields:
-        fields["job_type_ids"] = sorted({int(v) for v in fields["job_type_ids"] or ()})
     if "job_statuses" in fields:
         fields["job_statuses"] = sorted({str(v) for v in fields["job_statuses"] or ()})
     return fields
@@ -238,23 +235,32 @@ def rule_import(*, rule: ImportRule, job_ids: Iterable[int] | None = None) -> li
     return [packet_id for packet_id, _ in created]
 
 
-def packets_import(*, connection: Connection, job_ids: Iterable[int] | None = None) -> int:
+def packets_import(
+    *,
+    connection: Connection,
+    job_ids: Iterable[int] | None = None,
+    rules: Iterable[ImportRule] | None = None,
+) -> int:
     """Run the connection's active import rules and create the packets they call for.
 
     Works on the given mirrored jobs, or on all of them (a rule's history). A (job,
     program) pair becomes at most one packet however often this runs: the unique
     constraint decides, so concurrent runs cannot double up. Returns packets created.
+    `rules`: the connection's `active_rules`, when the caller loaded them already.
     """
     ids = None if job_ids is None else list(job_ids)
     if ids is not None and not ids:
         return 0
-    rules = active_rules(connection).select_related("program")
+    if rules is None:
+        rules = active_rules(connection)
     return sum(len(rule_import(rule=rule, job_ids=ids)) for rule in rules)
 
 
 def active_rules(connection: Connection) -> QuerySet[ImportRule]:
     """The rules that import the connection's jobs now (active, with an active program)."""
-    return ImportRule.objects.filter(connection=connection, is_active=True, program__is_active=True)
+    return ImportRule.objects.filter(
+        connection=connection, is_active=True, program__is_active=True
+    ).select_related("program")
 
 
 def rule_run_history(*, rule_id: int) -> int:

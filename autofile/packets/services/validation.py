@@ -8,6 +8,7 @@ the packet row; errors block "ready".
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import fnmatch
 import re
@@ -490,8 +491,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-            31, 31, 30, 31, 30, 31][month - 1]  # fmt: skip
+    last = calendar.monthrange(year, month)[1]
     return dt.date(year, month, min(day.day, last))
 
 
@@ -888,18 +888,22 @@ def _replace_findings(packet: Packet, evaluation: Evaluation) -> list[Finding]:
     return findings
 
 
-def packet_validate(*, packet: Packet) -> list[Finding]:
+def packet_validate(*, packet: Packet, program: RebateProgram | None = None) -> list[Finding]:
     """Check a packet against every requirement and eligibility check of its program.
 
     Replaces the packet's findings (errors first) and updates its error and warning
     counts, estimated amount and validation time. Safe to call at any time, also inside
     the caller's transaction (the write-back saving a correction calls it): the packet
     row is locked while its findings are replaced, so two validations never mix.
+    `program`: the packet's program as `program_rules` loads it, when the caller has it
+    already (many packets of one program); loaded here otherwise.
     """
     with transaction.atomic():
         locked = _bundle_packets().select_for_update(of=("self",)).get(pk=packet.pk)
         bundle = packet_bundle_for(locked)
-        evaluation = bundle_evaluate(bundle, program_rules(locked.program_id))
+        if program is None or program.pk != locked.program_id:
+            program = program_rules(locked.program_id)
+        evaluation = bundle_evaluate(bundle, program)
         findings = _replace_findings(locked, evaluation)
     for name in ("error_count", "warning_count", "estimated_amount", "validated_at"):
         setattr(packet, name, getattr(locked, name))
@@ -907,17 +911,32 @@ def packet_validate(*, packet: Packet) -> list[Finding]:
 
 
 def packets_validate(*, packet_ids: Iterable[int]) -> int:
-    """Validate many packets (open ones only: filed packets keep their findings)."""
-    count = 0
-    ids = list(
-        Packet.objects.filter(pk__in=list(packet_ids), status__in=OPEN_STATUSES).values_list(
-            "pk", flat=True
+    """Validate many packets (open ones only: filed packets keep their findings).
+
+    Each program's rows are loaded once, not once per packet.
+    """
+    packets = list(
+        Packet.objects.filter(pk__in=list(packet_ids), status__in=OPEN_STATUSES).only(
+            "pk", "program_id"
         )
     )
-    for packet in Packet.objects.filter(pk__in=ids).only("pk"):
-        packet_validate(packet=packet)
-        count += 1
-    return count
+    programs = {pk: program_rules(pk) for pk in {packet.program_id for packet in packets}}
+    for packet in packets:
+        packet_validate(packet=packet, program=programs[packet.program_id])
+    return len(packets)
+
+
+#: Packets per validation task (and per document fetching task of new packets).
+CHUNK = 200
+
+
+def packets_validate_in_workers(packet_ids: list[int]) -> None:
+    """Queue the validation of these packets, CHUNK per task (once the transaction
+    committed: a worker must see the rows)."""
+    from autofile.packets.tasks import validate_packets
+
+    for start in range(0, len(packet_ids), CHUNK):
+        validate_packets.delay(packet_ids[start : start + CHUNK])
 
 
 def issues_summary(messages: list[str], limit: int = 3) -> str:

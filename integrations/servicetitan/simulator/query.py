@@ -280,34 +280,18 @@ class PageResult:
     total: int | None
 
 
-def in_modified_order(store: Store, resource: str, query: ListQuery) -> Iterator[Record]:
-    """Records in ``(modifiedOn, id)`` order from the modified range, without sorting them all.
-
-    Base index order is ``modifiedOn`` order (seeded stamps never tie), and every run-time
-    change is later than every base record and appended to the log in time order, so a page
-    read from a watermark costs the page, not everything after the watermark.
-    """
-    state = store.state(resource)
-    base, log = state.base, state.log
-    start, stop = 0, len(base)
-    if query.modified_from is not None:
-        start = base.first_modified_at_or_after(query.modified_from)
-    if query.modified_before is not None:
-        stop = base.first_modified_at_or_after(query.modified_before)
-    yield from store.base_rows(state, start, stop)
-    first = 0 if query.modified_from is None else log.first_at_or_after(query.modified_from)
-    for slot in range(first, len(log)):
-        record_id = log.ids[slot]
-        if log.latest.get(record_id) == slot:
-            yield state.overlay[record_id]
-
-
 def _matching(store: Store, resource: str, query: ListQuery) -> Iterable[Record]:
     """The records the query matches, in the order it asks for."""
     if query.sort_key in (None, "id") and not query.descending:
         return (r for r in candidates(store, resource, query) if _matches(r, query))
-    if query.sort_key == MODIFIED and not (query.descending or query.hints or query.ids):
-        return (r for r in in_modified_order(store, resource, query) if _matches(r, query))
+    if (
+        query.sort_key == MODIFIED
+        and not query.descending
+        and not query.hints
+        and query.ids is None
+    ):
+        ordered = store.iter_by_modified(resource, query.modified_from, query.modified_before)
+        return (r for r in ordered if _matches(r, query))
     key = query.sort_key or "id"
     everything = [r for r in candidates(store, resource, query) if _matches(r, query)]
     everything.sort(key=lambda r: _sortable(r.get(key)), reverse=query.descending)

@@ -125,12 +125,24 @@ class Store:
         for record_id in list(state.created):
             yield overlay[record_id]
 
-    def iter_by_modified(self, resource: str) -> Iterator[Record]:
-        """Every record in ``modifiedOn`` order (the order export feeds use)."""
+    def iter_by_modified(
+        self, resource: str, since: int | None = None, before: int | None = None
+    ) -> Iterator[Record]:
+        """Current records (deleted ones included) in ``modifiedOn`` order, the order export
+        feeds use, from ``since`` (inclusive) to ``before`` (exclusive).
+
+        Base index order is ``modifiedOn`` order (seeded stamps never tie) and every run-time
+        change is later than every base record, appended to the log in time order: a read
+        from a watermark costs what it yields, not everything after the watermark.
+        """
         state = self.state(resource)
-        yield from self.base_rows(state, 0, len(state.base))
-        log = state.log
-        for slot in range(len(log)):
+        base, log = state.base, state.log
+        start = 0 if since is None else base.first_modified_at_or_after(since)
+        stop = len(base) if before is None else base.first_modified_at_or_after(before)
+        yield from self.base_rows(state, start, stop)
+        first = 0 if since is None else log.first_at_or_after(since)
+        end = len(log) if before is None else log.first_at_or_after(before)
+        for slot in range(first, end):
             record_id = log.ids[slot]
             if log.latest.get(record_id) == slot:
                 yield state.overlay[record_id]

@@ -38,7 +38,8 @@ class _WaitsOut429(httpx.BaseTransport):
             time.sleep(float(response.headers.get("Retry-After") or 1))
 
 
-def _client(sim: Simulator) -> httpx.Client:
+def tenant_client(sim: Simulator) -> httpx.Client:
+    """A client signed in to the simulated tenant (the tests' own view of ServiceTitan)."""
     client = httpx.Client(
         transport=_WaitsOut429(httpx.WSGITransport(app=sim)), base_url="http://sim"
     )
@@ -91,7 +92,7 @@ def _read(client: httpx.Client, resource: Resource, job_ids: list[int]) -> list[
 
 
 def _reader(sim: Simulator) -> Iterator[tuple[Simulator, ReadAll]]:
-    client = _client(sim)
+    client = tenant_client(sim)
     try:
         jobs = client.get(f"/jpm/v2/tenant/{TENANT}/export/jobs").raise_for_status().json()
         job_ids = [row["id"] for row in jobs["data"]]
@@ -142,7 +143,7 @@ def tenant_rows(sim: Simulator, resources: list[Resource] = MIRRORED) -> dict[st
 
     Faults are switched off while reading (and left off)."""
     sim.set_faults("")
-    client = _client(sim)
+    client = tenant_client(sim)
     try:
         jobs = client.get(f"/jpm/v2/tenant/{TENANT}/export/jobs").raise_for_status().json()
         job_ids = [row["id"] for row in jobs["data"]]

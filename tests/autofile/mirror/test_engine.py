@@ -43,7 +43,7 @@ def _upsert(connection: Connection, name: str, *raws: dict[str, Any]) -> Any:
         result = upsert_rows(
             resource.model, [_columns(resource, connection, raw) for raw in raws], resource.links
         )
-        _link_referrers(resource, result.inserted)
+        _link_referrers(resource, connection.pk, result.inserted)
     return result
 
 

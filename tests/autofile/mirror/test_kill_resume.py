@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from django.conf import settings
 from django.db import connection as db
@@ -34,7 +33,7 @@ from autofile.mirror.registry import BY_NAME
 from autofile.mirror.services import connection_upsert
 from autofile.mirror.tasks import sync_connection
 from integrations.servicetitan.simulator import Simulator, SimulatorConfig, run_in_thread
-from tests.autofile.mirror.conftest import MIRRORED, TENANT, assert_mirror_is_exact
+from tests.autofile.mirror.conftest import MIRRORED, TENANT, assert_mirror_is_exact, tenant_client
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -129,17 +128,8 @@ def _token_position(token: str) -> tuple[int, int]:
 def _final_cursor(sim: Simulator, resource: str) -> str:
     """Where a complete walk of a resource's export feed ends."""
     feed = BY_NAME[resource].feed
-    with httpx.Client(transport=httpx.WSGITransport(app=sim), base_url="http://sim") as client:
-        token = client.post(
-            "/connect/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": "sim-client-id",
-                "client_secret": "sim-client-secret",
-            },
-            headers={"ST-App-Key": "sim-app-key"},
-        ).json()["access_token"]
-        client.headers.update({"Authorization": f"Bearer {token}", "ST-App-Key": "sim-app-key"})
+    client = tenant_client(sim)
+    try:
         params: dict[str, str] = {}
         while True:
             url = f"/{feed.module}/v2/tenant/{TENANT}/{feed.export}"
@@ -147,6 +137,8 @@ def _final_cursor(sim: Simulator, resource: str) -> str:
             params["from"] = body["continueFrom"]
             if not body["hasMore"]:
                 return str(body["continueFrom"])
+    finally:
+        client.close()
 
 
 def test_a_backfill_killed_mid_page_resumes_to_the_exact_mirror(

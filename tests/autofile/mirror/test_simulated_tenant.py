@@ -73,7 +73,7 @@ def test_a_clean_tenant_stores_and_links(db: None, clean_tenant: tuple[Simulator
             rows[columns["st_id"]] = columns
         changed = upsert(resource.model, list(rows.values()), resource.links)
         assert len(changed) == len(rows), resource.name
-        _link_referrers(resource, changed)
+        _link_referrers(resource, connection.pk, changed)
 
     resolved: dict[str, int] = {}
     with database.cursor() as cursor:

@@ -65,7 +65,7 @@ def store_tenant(connection: Connection, read_all: ReadAll) -> None:
             rows[columns["st_id"]] = columns
         changed = upsert(resource.model, list(rows.values()), resource.links)
         if changed:
-            _link_referrers(resource, changed)
+            _link_referrers(resource, connection.pk, changed)
 
 
 @pytest.fixture

@@ -642,7 +642,7 @@ def test_a_page_costs_two_queries_while_no_rule_or_open_packet_follows_it(
     django_capture_on_commit_callbacks: Any,
     monkeypatch: Any,
 ) -> None:
-    """A first backfill has no rule and no packet yet: each synced page asks two EXISTS
+    """A first backfill has no rule and no packet yet: each synced page makes two queries
     and looks up nothing else; once an open packet reads the rows, it is re-validated."""
     from autofile.packets.tasks import validate_packets
 

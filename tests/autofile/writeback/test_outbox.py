@@ -200,8 +200,11 @@ def test_the_round_trip_confirms_only_what_a_sync_read_back(organization: Organi
     assert services.corrections_confirm() == 0  # not read back since the write
 
     Customer.objects.filter(pk=customer.pk).update(synced_at=timezone.now())
-    hook = services.round_trip_after_page("customers")
-    hook(connection, [customer.pk])
+    services.corrections_confirm(  # as a sync's page of customers does
+        connection=connection,
+        target_type=services.ROUND_TRIP_RESOURCES["customers"],
+        row_ids=[customer.pk],
+    )
     matching.refresh_from_db()
     different.refresh_from_db()
     assert matching.delivery_status == DeliveryStatus.CONFIRMED

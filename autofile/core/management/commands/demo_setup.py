@@ -17,8 +17,7 @@ from django.db import transaction
 
 from autofile.accounts.models import Membership, Organization, Role, User
 from autofile.mirror.models import Connection, TagType
-from autofile.mirror.services import connection_sync, connection_upsert
-from autofile.mirror.tasks import sync_connection
+from autofile.mirror.services import connection_sync, connection_sync_request, connection_upsert
 from autofile.packets.models import ImportRule, RebateProgram
 from autofile.packets.services import program_copy_example, rule_create
 
@@ -95,7 +94,7 @@ class Command(BaseCommand):
                     tag_type_ids=[tags[REBATE_TAG]],
                     is_active=True,
                 )
-            transaction.on_commit(lambda: sync_connection.delay(connection.pk))
+            connection_sync_request(connection=connection)
         self.stdout.write(self.style.SUCCESS(f"Demo organization: {organization.name}"))
         for username, _, _, role in USERS:
             self.stdout.write(f"  login {username:<12} password {PASSWORD:<15} ({role.label})")

@@ -318,18 +318,17 @@ def _items_template(t: Tenant, plan: JobPlan) -> tuple[ArrayTemplate, tuple[int 
     shared by every job invoicing the same package lines (plans share their package's tuples);
     the per-line templates below are shared further, per (line, business unit)."""
     lines = plan.lines
-    key = ("invoice-items-template", id(lines), plan.business_unit)
-    found = t.memo.get(key)
-    if found is None or found[0] is not lines:
+
+    def make() -> tuple[ArrayTemplate, tuple[int | None, ...]]:
         equipment = plan.equipment
         template = ArrayTemplate([_item_template(t, line, plan.business_unit) for line in lines])
         positions = tuple(
             equipment.index(line.sku) if line.type == EQUIPMENT and line.sku in equipment else None
             for line in lines
         )
-        found = t.memo[key] = (lines, (template, positions))
-    parts: tuple[ArrayTemplate, tuple[int | None, ...]] = found[1]
-    return parts
+        return template, positions
+
+    return t.shared("invoice-items-template", lines, plan.business_unit, make)
 
 
 #: ``order`` values, and ``createdById`` by item index modulo 6 (items rotate six employees).
@@ -396,20 +395,21 @@ def invoice_item_rows(t: Tenant) -> RowSpec:
     )
 
 
-def _invoice_money(t: Tenant, plan: JobPlan) -> tuple[str, str, str, str, float]:
-    """``(subTotal, salesTax, total, discountTotal, total)`` of a plan's invoice, per lines."""
+def _invoice_money(t: Tenant, plan: JobPlan) -> tuple[str, str, str, str]:
+    """``(subTotal, salesTax, total, discountTotal)`` of a plan's invoice, per lines."""
     lines = plan.lines
-    key = ("invoice-money", id(lines), plan.territory.key)
-    found = t.memo.get(key)
-    if found is None or found[0] is not lines:
+
+    def make() -> tuple[str, str, str, str]:
         subtotal, tax, total = plan.totals() if lines else (0.0, 0.0, 0.0)
         discount = -sum(line.total for line in lines if line.type == MODIFIER and line.total < 0)
-        found = t.memo[key] = (
-            lines,
-            (money(subtotal), money(tax), money(total), money(discount), total),
-        )
-    amounts: tuple[str, str, str, str, float] = found[1]
-    return amounts
+        return money(subtotal), money(tax), money(total), money(discount)
+
+    return t.shared("invoice-money", lines, plan.territory.key, make)
+
+
+def _address_view(t: Tenant, location: int) -> dict[str, Any]:
+    address = location_address(t, location)
+    return {key: address[key] for key in _ADDRESS_VIEW}
 
 
 def invoice_rows(t: Tenant) -> RowSpec:
@@ -430,15 +430,9 @@ def invoice_rows(t: Tenant) -> RowSpec:
         invoiced = plan.completed or plan.created
         modified = t.job_time(index, "invoices")
         invoiced_iso = iso(invoiced)
-        subtotal, tax, total_text, discount, total = _invoice_money(t, plan)
-        address_text = t.address_texts.get(plan.location)
-        if address_text is None:
-            address = location_address(t, plan.location)
-            address_text = json_text({key: address[key] for key in _ADDRESS_VIEW})
-            t.address_texts[plan.location] = address_text
-        name = t.name_texts.get(plan.customer)
-        if name is None:
-            name = t.name_texts[plan.customer] = json_text(customer_name(t, plan.customer))
+        subtotal, tax, total_text, discount = _invoice_money(t, plan)
+        address_text = text("address", plan.location, lambda: _address_view(t, plan.location))
+        name = text("name", plan.customer, lambda: customer_name(t, plan.customer))
         job_type = catalog.JOB_TYPES[plan.job_type][0]
         unit = plan.business_unit
         number = str(20_000 + index)

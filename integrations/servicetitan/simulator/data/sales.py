@@ -185,21 +185,17 @@ def _option_parts(t: Tenant, option: EstimateOption) -> tuple[Any, ...]:
     JSON text, the taxable amount and the first unit's name (the title), shared by every
     estimate offering the same package option (plans share their packages' tuples)."""
     lines = option.lines
-    key = ("estimate-option", id(lines), option.name)
-    found = t.memo.get(key)
-    if found is None or found[0] is not lines:
+
+    def make() -> tuple[Any, ...]:
         units = [catalog.EQUIPMENT[line.sku] for line in lines if line.type == EQUIPMENT]
-        found = t.memo[key] = (
-            lines,
-            (
-                ArrayTemplate([_item_template(t, line, option.name) for line in lines]),
-                json_text(round(sum(line.total for line in lines), 2)),
-                sum(line.total for line in lines if line.type == EQUIPMENT),
-                units[0].name if units else None,
-            ),
+        return (
+            ArrayTemplate([_item_template(t, line, option.name) for line in lines]),
+            json_text(round(sum(line.total for line in lines), 2)),
+            sum(line.total for line in lines if line.type == EQUIPMENT),
+            units[0].name if units else None,
         )
-    parts: tuple[Any, ...] = found[1]
-    return parts
+
+    return t.shared("estimate-option", lines, option.name, make)
 
 
 def estimate_rows(t: Tenant) -> RowSpec:

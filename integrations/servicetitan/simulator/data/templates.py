@@ -103,10 +103,9 @@ class ArrayTemplate:
     Python work, which dominated the cost of an invoice's items.
     """
 
-    __slots__ = ("_parts", "_step", "holes", "size")
+    __slots__ = ("_parts", "_step", "holes")
 
     def __init__(self, templates: Sequence[JsonTemplate]) -> None:
-        self.size = len(templates)
         self.holes = templates[0].holes if templates else ()
         if any(t.holes != self.holes for t in templates):
             raise ValueError("every element needs the same holes")

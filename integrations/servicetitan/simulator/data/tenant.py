@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from integrations.servicetitan.simulator.config import SimulatorConfig
 from integrations.servicetitan.simulator.data import catalog
@@ -36,6 +36,8 @@ from integrations.servicetitan.simulator.data.templates import RowSpec
 from integrations.servicetitan.simulator.data.timeline import Timeline
 from integrations.servicetitan.simulator.rng import GOLDEN, MASK64, Rng, mix, salt, splitmix, unit
 from integrations.servicetitan.simulator.times import US_PER_DAY, US_PER_HOUR, to_us
+
+T = TypeVar("T")
 
 _INV_2_53: Final = 1.0 / (1 << 53)
 
@@ -116,10 +118,6 @@ class Tenant:
         self._keys: dict[str, int] = {}
         #: Static parts of rendered records (e.g. an invoice line's SKU fields), by generator.
         self.memo: dict[object, Any] = {}
-        #: JSON text of customer names and of location addresses (invoice view), by index:
-        #: export rows embed them and several jobs share a customer (bounded by the tenant).
-        self.name_texts: dict[int, str] = {}
-        self.address_texts: dict[int, str] = {}
 
         # Jobs and everything that hangs off them.
         self.job_count = jobs
@@ -162,6 +160,17 @@ class Tenant:
         self.collections = self._collections()
 
     # --- layout -------------------------------------------------------------------------------
+
+    def shared(self, kind: str, parts: object, variant: object, make: Callable[[], T]) -> T:
+        """``make()`` once per (kind, the ``parts`` object, variant): for what many records
+        build from one shared tuple (plans share their package's lines). Keyed by identity,
+        which is cheap; ``parts`` is kept with the value, so its id cannot be reused."""
+        key = (kind, id(parts), variant)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = (parts, make())
+        value: T = found[1]
+        return value
 
     def plan(self, index: int) -> JobPlan:
         return self.plans[index]

@@ -248,3 +248,9 @@ def test_modified_order_pages_equal_a_full_sort_after_changes(sim: Simulator) ->
                     resource,
                     watermark,
                 )
+
+
+def test_an_empty_ids_list_matches_nothing_in_any_order(api: httpx.Client) -> None:
+    for sort in ("+Id", "+ModifiedOn", "-ModifiedOn"):
+        body = api.get(JOBS, params={"ids": ",", "sort": sort}).json()
+        assert body["data"] == [], sort
