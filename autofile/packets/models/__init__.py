@@ -5,6 +5,7 @@ from autofile.packets.models.packets import (
     OPEN_STATUSES,
     Finding,
     Packet,
+    PacketDocument,
     PacketEvent,
     PacketStatus,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "ImportRule",
     "KickbackReason",
     "Packet",
+    "PacketDocument",
     "PacketEvent",
     "PacketStatus",
     "ProgramMeasure",

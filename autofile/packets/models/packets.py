@@ -53,6 +53,13 @@ class Packet(OrganizationOwned):
     error_count = models.PositiveIntegerField(default=0, db_default=0)
     warning_count = models.PositiveIntegerField(default=0, db_default=0)
     validated_at = models.DateTimeField(null=True, blank=True)
+    #: When an input of the findings (mirror rows, documents, corrections, homeowner input,
+    #: the program) last changed; the findings are stale while this is after `validated_at`.
+    inputs_changed_at = models.DateTimeField(null=True, blank=True)
+    #: The install (job completion) date and the program's filing deadline derived from it,
+    #: kept on the row so the queue sorts and filters by them from an index.
+    installed_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
     estimated_amount = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, help_text="What the measures pay"
     )
@@ -81,6 +88,10 @@ class Packet(OrganizationOwned):
             # the queue's default orderings (oldest open first, newest first) and age filters
             models.Index(
                 fields=["organization", "created_at", "id"], name="packet_org_created_idx"
+            ),
+            models.Index(fields=["organization", "due_on", "id"], name="packet_org_due_idx"),
+            models.Index(
+                fields=["organization", "installed_on", "id"], name="packet_org_installed_idx"
             ),
         ]
 
@@ -161,3 +172,45 @@ class PacketEvent(OrganizationOwned):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.from_status} → {self.to_status})"
+
+
+def packet_document_path(instance: PacketDocument, filename: str) -> str:
+    return f"packet-documents/{instance.organization_id}/{instance.packet_id}/{filename}"
+
+
+class PacketDocument(OrganizationOwned):
+    """A document AutoFile holds for a packet beside the job's ServiceTitan attachments:
+    what a homeowner or technician uploaded, a signed customer form, a generated file.
+
+    Stored through Django's default storage (MEDIA_ROOT, never under static paths).
+    """
+
+    class Kind(models.TextChoices):
+        UTILITY_BILL = "utility_bill", "Utility bill"
+        PHOTO = "photo", "Photo"
+        SIGNED_FORM = "signed_form", "Signed customer form"
+        CERTIFICATE = "certificate", "Certificate"
+        PERMIT = "permit", "Permit"
+        INCOME_VERIFICATION = "income_verification", "Income verification"
+        OTHER = "other", "Other"
+
+    packet = models.ForeignKey(Packet, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    name = models.CharField(max_length=255, help_text="The file name shown and used in exports")
+    file = models.FileField(upload_to=packet_document_path, max_length=500)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    #: Where it came from, for people: "uploaded by the homeowner via request #12".
+    origin = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["packet", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name

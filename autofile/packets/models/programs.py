@@ -38,6 +38,9 @@ class RebateProgram(OrganizationOwned):
     ends_on = models.DateField(
         null=True, blank=True, help_text="Last install date the program pays for"
     )
+    submission_deadline_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days after the install by which the filing is due"
+    )
     example_key = models.CharField(
         max_length=50,
         blank=True,
