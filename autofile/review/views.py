@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, reswap, retarget
@@ -32,7 +33,7 @@ from autofile.mirror.tasks import fetch_packet_documents
 from autofile.packets import services as packet_services
 from autofile.packets.errors import TransitionRefused
 from autofile.packets.models import FINAL_STATUSES, OPEN_STATUSES, Packet, PacketEvent, PacketStatus
-from autofile.review import selectors
+from autofile.review import extensions, selectors
 from autofile.review.forms import (
     DEFAULT_SORT,
     SORTS,
@@ -150,6 +151,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page, counts = results.page, results.counts
     state["page"] = page.number
     _with_age(page.object_list)
+    extensions.attach_queue_badges(organization=organization, packets=page.object_list)
     open_count = sum(counts[s] for s in OPEN_STATUSES)
     tabs = [("", "Open", open_count)]
     tabs += [(s.value, s.label, counts[s.value]) for s in PacketStatus]
@@ -215,6 +217,7 @@ def _row_response(
     organization = organization_of(request)
     packet = selectors.queue_row(organization=organization, packet_id=packet_id)
     _with_age([packet])
+    extensions.attach_queue_badges(organization=organization, packets=[packet])
     if workers is None:
         workers = selectors.packet_workers(organization=organization)
     context = {
@@ -316,6 +319,10 @@ def page_context(request: HttpRequest, page: PacketPage, **extra: Any) -> dict[s
         ],
         "action_form": extra.pop("action_form", None)
         or PacketActionForm(reasons=page.kickback_reasons),
+        # What apps above review add (outreach's requests...), loaded only if rendered.
+        "extension_panels": SimpleLazyObject(
+            lambda: extensions.packet_panels(request=request, packet=packet)
+        ),
         **extra,
     }
 

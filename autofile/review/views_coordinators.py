@@ -15,7 +15,7 @@ from autofile.accounts.decorators import ANY_ROLE, role_required
 from autofile.accounts.models import Organization, Role
 from autofile.core.htmx import render_page
 from autofile.mirror.models import Job
-from autofile.review import selectors, services
+from autofile.review import extensions, selectors, services
 from autofile.review.models import MOVING_STATUSES, Correction
 from autofile.review.validation import CorrectionInvalid
 from autofile.review.views import is_htmx, organization_of, safe_next, user_of
@@ -85,6 +85,9 @@ def coordinators(request: HttpRequest) -> HttpResponse:
             {c.pk: c for c in corrections if c.delivery_status in MOVING_STATUSES}.values()
         ),
         "here": request.get_full_path(),
+        "extension_panels": extensions.coordinator_panels(
+            request=request, organization=organization
+        ),
     }
     return render_page(request, TEMPLATE, context, partials=("job-lookup",))
 
