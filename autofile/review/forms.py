@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 
 from autofile.packets.models import PacketStatus
+from autofile.packets.transitions import MOVES
 from autofile.review.validation import CONTACT_TYPES
 
 # --- the queue ------------------------------------------------------------------------------------
@@ -269,3 +270,67 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, assignees: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "assignee", [("", "Unassigned")] + [(u.pk, str(u)) for u in assignees])
+
+
+# --- bulk actions in the queue --------------------------------------------------------------------
+
+#: At most this many packets in one bulk action (the queue shows 50 a page).
+BULK_MAX = 500
+BULK_ACTIONS = {"assign": "Assign", "claim": "Claim", "status": "Move"}
+
+
+def bulk_statuses() -> list[tuple[str, str]]:
+    """The statuses a selection can be moved to: those some move reaches without data of
+    its own (a confirmation number, an amount or a kickback reason is per packet)."""
+    reachable = {move.to for move in MOVES.values() if not move.needs}
+    return [(s.value, s.label) for s in PacketStatus if s.value in reachable]
+
+
+class PacketIdsField(forms.Field):
+    """The selected packets: one `packet_ids` value per checkbox."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": "Select at least one packet.",
+        "invalid": "The selection holds something that is not a packet number.",
+        "too_many": "Select at most %(max)s packets at a time.",
+    }
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        if not all(str(v).strip().isdigit() for v in values):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        ids = list(dict.fromkeys(int(v) for v in values))
+        if len(ids) > BULK_MAX:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"max": BULK_MAX}
+            )
+        return ids
+
+
+class BulkActionForm(forms.Form):
+    """A bulk action on the queue's selected rows and what it needs: the teammate (assign),
+    the status and an optional note (move)."""
+
+    packet_ids = PacketIdsField()
+    action = forms.ChoiceField(choices=list(BULK_ACTIONS.items()))
+    assignee = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(required=False)
+    note = forms.CharField(required=False, max_length=1000)
+
+    def __init__(self, *args: Any, assignees: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "assignee", [("", "Nobody")] + [(u.pk, str(u)) for u in assignees])
+        _choices(self, "status", [("", "Choose a status"), *bulk_statuses()])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "status" and not data.get("status"):
+            self.add_error("status", "Choose the status to move the packets to.")
+        return data
+
+
+class ExportForm(forms.Form):
+    packet_ids = PacketIdsField()

@@ -392,6 +392,16 @@ def queue_row(*, organization: Organization, packet_id: int) -> Packet | None:
     return _queue_rows(Packet.objects.filter(organization=organization, pk=packet_id)).first()
 
 
+def queue_selection(*, organization: Organization, packet_ids: list[int]) -> list[Packet]:
+    """The selected packets with what a queue row shows, in queue order (oldest first)
+    (for the export of a selection; ids of other organizations are left out)."""
+    return list(
+        _queue_rows(Packet.objects.filter(organization=organization, pk__in=packet_ids)).order_by(
+            "created_at", "id"
+        )
+    )
+
+
 # --- the packet page ------------------------------------------------------------------------------
 
 #: Findings about these subjects are about the job's paperwork, not about one record.

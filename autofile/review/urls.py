@@ -8,6 +8,8 @@ app_name = "review"
 urlpatterns = [
     # the queue and the packet page
     path("", views.queue, name="queue"),
+    path("bulk/", views.queue_bulk, name="queue_bulk"),
+    path("export/", views.queue_export, name="queue_export"),
     path("<int:packet_id>/", views.packet_detail, name="packet_detail"),
     path("<int:packet_id>/claim/", views.packet_claim, name="packet_claim"),
     path("<int:packet_id>/assign/", views.packet_assign, name="packet_assign"),

@@ -9,13 +9,16 @@ status actions and a timeline; its sections re-render by htmx after a correction
 
 from __future__ import annotations
 
+import csv
 import mimetypes
+from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,6 +36,7 @@ from autofile.mirror.tasks import fetch_packet_documents
 from autofile.packets import services as packet_services
 from autofile.packets.errors import TransitionRefused
 from autofile.packets.models import FINAL_STATUSES, OPEN_STATUSES, Packet, PacketEvent, PacketStatus
+from autofile.packets.services.bulk import BulkResult, Refusal
 from autofile.review import extensions, selectors
 from autofile.review.forms import (
     DEFAULT_SORT,
@@ -40,8 +44,11 @@ from autofile.review.forms import (
     STATUS_ALL,
     STATUS_OPEN,
     AssignForm,
+    BulkActionForm,
+    ExportForm,
     PacketActionForm,
     QueueFilterForm,
+    bulk_statuses,
 )
 from autofile.review.selectors import WORKER_ROLES, PacketPage, QueueFilters
 
@@ -124,17 +131,13 @@ def _filters(state: dict[str, Any]) -> QueueFilters:
     )
 
 
-@require_GET
-@role_required(*ANY_ROLE)
-def queue(request: HttpRequest) -> HttpResponse:
-    """The organization's packets: status tabs with counts, filters, search, sortable
-    columns, pages; htmx swaps `#queue-results` and pushes the page's URL."""
-    if request.membership.role == Role.COORDINATOR:  # type: ignore[attr-defined]
-        return redirect("coordinators:home")
+def _queue_context(request: HttpRequest, data: QueryDict) -> dict[str, Any]:
+    """What the queue page shows for the query string `data` (the page's own, or the one a
+    bulk action came from)."""
     organization = organization_of(request)
     options = selectors.queue_options(organization=organization)
     form = QueueFilterForm(
-        request.GET,
+        data,
         programs=options.programs,
         business_units=options.business_units,
         assignees=options.workers,
@@ -195,10 +198,162 @@ def queue(request: HttpRequest) -> HttpResponse:
             )
         ),
         "reset_url": _queue_url({"status": state["status"], "sort": state["sort"]}),
+        "bulk_statuses": bulk_statuses(),
     }
+    return context
+
+
+@require_GET
+@role_required(*ANY_ROLE)
+def queue(request: HttpRequest) -> HttpResponse:
+    """The organization's packets: status tabs with counts, filters, search, sortable
+    columns, pages; htmx swaps `#queue-results` and pushes the page's URL."""
+    if request.membership.role == Role.COORDINATOR:  # type: ignore[attr-defined]
+        return redirect("coordinators:home")
+    context = _queue_context(request, request.GET)
     response = render_page(request, QUEUE_TEMPLATE, context, partials=("queue-results",))
     if is_htmx(request):
-        push_url(response, here)
+        push_url(response, context["here"])
+    return response
+
+
+@dataclass
+class BulkReport:
+    """What a bulk action did: a sentence, and each packet it left alone with the reason."""
+
+    summary: str
+    refused: list[Refusal]
+    error: bool = False
+
+
+def _bulk_summary(action: str, result: BulkResult, assignee: User | None, status: str) -> str:
+    n = len(result.done)
+    packets = f"{n} packet{'s' if n != 1 else ''}"
+    if action == "claim":
+        done = f"Claimed {packets}."
+    elif action == "assign":
+        done = f"Assigned {packets} to {assignee}." if assignee else f"Unassigned {packets}."
+    else:
+        done = f"Moved {packets} to {PacketStatus(status).label.lower()}."
+    if result.refused:
+        m = len(result.refused)
+        left = f"{m} packets were left as they were" if m != 1 else "1 packet was left as it was"
+        done += f" {left}:"
+    return done
+
+
+def _form_error(form: forms.Form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@require_POST
+@role_required(*WORKER_ROLES)
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    """Assign, claim or move the selected packets, each through the same rules as one
+    packet; the queue comes back (htmx: its results) with what was done and, per packet,
+    why any was refused."""
+    organization = organization_of(request)
+    workers = selectors.packet_workers(organization=organization)
+    form = BulkActionForm(request.POST, assignees=workers)
+    back = safe_next(request, reverse("review:queue"))
+    if not form.is_valid():
+        report = BulkReport(summary=_form_error(form), refused=[], error=True)
+    else:
+        data = form.cleaned_data
+        action, ids, user = data["action"], data["packet_ids"], user_of(request)
+        assignee = next((u for u in workers if u.pk == data["assignee"]), None)
+        if action == "claim":
+            result = packet_services.packets_bulk_claim(
+                organization=organization, packet_ids=ids, user=user
+            )
+        elif action == "assign":
+            result = packet_services.packets_bulk_assign(
+                organization=organization, packet_ids=ids, assignee=assignee, user=user
+            )
+        else:
+            result = packet_services.packets_bulk_transition(
+                organization=organization,
+                packet_ids=ids,
+                to=data["status"],
+                user=user,
+                note=data["note"],
+            )
+        summary = _bulk_summary(action, result, assignee, data["status"])
+        report = BulkReport(summary=summary, refused=result.refused, error=not result.done)
+    if is_htmx(request):
+        context = _queue_context(request, QueryDict(urlsplit(back).query))
+        context["bulk_report"] = report
+        return render_page(request, f"{QUEUE_TEMPLATE}#queue-results", context)
+    (messages.error if report.error else messages.success)(request, report.summary)
+    if report.refused:
+        messages.error(request, "; ".join(f"#{r.packet_id}: {r.message}" for r in report.refused))
+    return redirect(back)
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+EXPORT_COLUMNS = (
+    "Packet",
+    "Status",
+    "Program",
+    "Job",
+    "Customer",
+    "Install address",
+    "Business unit",
+    "Assignee",
+    "Errors",
+    "Warnings",
+    "Estimated amount",
+    "Installed on",
+    "Due on",
+    "Imported",
+)
+
+
+@require_POST
+@role_required(*WORKER_ROLES)
+def queue_export(request: HttpRequest) -> HttpResponse:
+    """The selected packets as a CSV file (one row each, as the queue shows them)."""
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_error(form))
+        return redirect(safe_next(request, reverse("review:queue")))
+    packets = selectors.queue_selection(
+        organization=organization_of(request), packet_ids=form.cleaned_data["packet_ids"]
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="packets-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_COLUMNS)
+    for p in packets:
+        job, location = p.job, p.job.location
+        address = ", ".join(x for x in (location.street, location.city) if x) if location else ""
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    p.pk,
+                    p.get_status_display(),
+                    p.program.name,
+                    job.job_number,
+                    job.customer.name if job.customer else "",
+                    address,
+                    job.business_unit.name if job.business_unit else "",
+                    p.assignee or "",
+                    p.error_count,
+                    p.warning_count,
+                    p.estimated_amount if p.estimated_amount is not None else "",
+                    p.installed_on or "",
+                    p.due_on or "",
+                    timezone.localtime(p.created_at).date(),
+                )
+            ]
+        )
     return response
 
 

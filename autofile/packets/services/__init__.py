@@ -4,6 +4,12 @@
 correction), `packets_import` (the sync calls it), and the rest listed in __all__.
 """
 
+from autofile.packets.services.bulk import (
+    BulkResult,
+    packets_bulk_assign,
+    packets_bulk_claim,
+    packets_bulk_transition,
+)
 from autofile.packets.services.follow import packets_mirror_changed, packets_revalidate_on_commit
 from autofile.packets.services.packets import (
     packet_approve,
@@ -49,6 +55,7 @@ from autofile.packets.services.rules import (
 from autofile.packets.services.validation import packet_validate, packets_validate
 
 __all__ = [
+    "BulkResult",
     "check_create",
     "check_delete",
     "check_update",
@@ -71,6 +78,9 @@ __all__ = [
     "packet_transition",
     "packet_validate",
     "packet_withdraw",
+    "packets_bulk_assign",
+    "packets_bulk_claim",
+    "packets_bulk_transition",
     "packets_import",
     "packets_mirror_changed",
     "packets_revalidate_on_commit",
