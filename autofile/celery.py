@@ -43,6 +43,11 @@ app.conf.update(
             "schedule": 10.0,
             "options": {"expires": 9},
         },
+        "outreach.remind": {
+            "task": "outreach.remind",
+            "schedule": 600.0,
+            "options": {"expires": 590},
+        },
     },
 )
 app.autodiscover_tasks()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "autofile.packets",
     "autofile.review",
     "autofile.writeback",
+    "autofile.outreach",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,15 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AutoFile <autofile@localhost>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+
+# Outreach (homeowner and technician requests). Links are built on OUTREACH_PUBLIC_URL
+# (e.g. https://autofile.example.com) when set, else on the address the reviewer used.
+OUTREACH_PUBLIC_URL = env("OUTREACH_PUBLIC_URL")
+OUTREACH_UPLOAD_MAX_BYTES = env_int("OUTREACH_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
+OUTREACH_RATE_LIMIT = env_int("OUTREACH_RATE_LIMIT", 60)  # requests a minute per address
+# Behind a reverse proxy: the META key holding the client address (HTTP_X_FORWARDED_FOR).
+OUTREACH_TRUSTED_PROXY_HEADER = env("OUTREACH_TRUSTED_PROXY_HEADER")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

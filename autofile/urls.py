@@ -10,5 +10,7 @@ urlpatterns = [
     path("sync/", include("autofile.mirror.urls")),
     path("settings/connection/", include("autofile.mirror.urls_connection")),
     path("settings/", include("autofile.packets.urls")),
+    path("outreach/", include("autofile.outreach.urls")),
+    path("r/", include("autofile.outreach.urls_public")),
     path("admin/", admin.site.urls),
 ]

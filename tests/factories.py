@@ -58,12 +58,14 @@ from autofile.mirror.models import (
     Technician,
     UserRole,
 )
+from autofile.outreach.models import HomeownerRequest
 from autofile.packets.models import (
     EligibilityCheck,
     Finding,
     ImportRule,
     KickbackReason,
     Packet,
+    PacketDocument,
     PacketEvent,
     ProgramMeasure,
     ProgramRequirement,
@@ -698,3 +700,32 @@ class CorrectionFactory(factory.django.DjangoModelFactory[Correction]):
     outbox_message = factory.SubFactory(
         OutboxMessageFactory, connection=factory.SelfAttribute("..connection")
     )
+
+
+class PacketDocumentFactory(factory.django.DjangoModelFactory[PacketDocument]):
+    class Meta:
+        model = PacketDocument
+
+    organization = factory.SubFactory(OrganizationFactory)
+    packet = factory.LazyAttribute(_packet_in)
+    kind = PacketDocument.Kind.UTILITY_BILL
+    name = "utility-bill.pdf"
+    file = factory.django.FileField(filename="utility-bill.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    content_type = "application/pdf"
+    size = 15
+    sha256 = "0" * 64
+    origin = "uploaded by the homeowner"
+
+
+class HomeownerRequestFactory(factory.django.DjangoModelFactory[HomeownerRequest]):
+    class Meta:
+        model = HomeownerRequest
+
+    organization = factory.SubFactory(OrganizationFactory)
+    packet = factory.LazyAttribute(_packet_in)
+    email = "homeowner@example.com"
+    items: Any = factory.LazyFunction(lambda: ["utility_account"])
+    token_nonce = factory.LazyFunction(lambda: uuid.uuid4().hex)
+    token_hash = factory.LazyFunction(lambda: uuid.uuid4().hex + uuid.uuid4().hex)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+    sent_at = factory.LazyFunction(timezone.now)

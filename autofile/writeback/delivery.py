@@ -444,6 +444,37 @@ def job_tag(d: Delivery) -> Outcome:
     return Written()
 
 
+def job_attachment_upload(d: Delivery) -> Outcome:
+    """Attach a packet document's file to the job. Not idempotent in ServiceTitan: the
+    job's attachments are looked through first for the file's (unique) name."""
+    from autofile.packets.models import PacketDocument
+
+    job_id = d.message.target_st_id
+    name = str(d.message.payload.get("fileName") or "")
+    if not d.written:
+        present = any(
+            attachment.file_name == name for attachment in d.client.job_attachments.iter_all(job_id)
+        )
+        if not present:
+            document = PacketDocument.objects.filter(
+                pk=d.message.payload.get("document_id"),
+                organization_id=d.message.organization_id,
+            ).first()
+            if document is None or not document.file:
+                raise Gone(f"The document {name} is no longer in AutoFile.")
+            with document.file.open("rb") as handle:
+                content = handle.read()
+            d.client.job_attachments.upload(
+                job_id,
+                content,
+                filename=name,
+                content_type=str(d.message.payload.get("contentType") or document.content_type),
+            )
+        d.mark_written()
+    add_autofile_tag(d, job=job_id)
+    return Written()
+
+
 HANDLERS: dict[str, Callable[[Delivery], Outcome]] = {
     OutboxKind.INVOICE_UPDATE: invoice_update,
     OutboxKind.INVOICE_ITEMS_UPDATE: invoice_items_update,
@@ -456,4 +487,5 @@ HANDLERS: dict[str, Callable[[Delivery], Outcome]] = {
     OutboxKind.LOCATION_UPDATE: location_update,
     OutboxKind.JOB_TAG_ADD: job_tag,
     OutboxKind.JOB_TAG_REMOVE: job_tag,
+    OutboxKind.JOB_ATTACHMENT_UPLOAD: job_attachment_upload,
 }

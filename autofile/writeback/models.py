@@ -39,6 +39,7 @@ class OutboxKind(models.TextChoices):
     LOCATION_UPDATE = "location_update", "Update location"
     JOB_TAG_ADD = "job_tag_add", "Tag job"
     JOB_TAG_REMOVE = "job_tag_remove", "Untag job"
+    JOB_ATTACHMENT_UPLOAD = "job_attachment_upload", "Attach file to job"
 
 
 class OutboxMessage(OrganizationOwned):

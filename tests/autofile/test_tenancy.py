@@ -25,6 +25,9 @@ from autofile.packets.models import Packet
 from tests import factories
 
 SKIPPED_NAMESPACES = {"admin"}  # Django admin: staff only, none of our users is staff
+#: The homeowner's link: no login; its token reaches one request only (tests/autofile/
+#: outreach/test_public_links.py proves it, here `test_public_urls_take_a_token_only`).
+PUBLIC_NAMESPACES = {"outreach_public"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,18 @@ def object_in(model: type[models.Model], organization: Organization) -> models.M
     return factory_for(model).create(organization=organization)
 
 
-OBJECT_ROUTES = [route for route in iter_routes() if route.kwargs]
+OBJECT_ROUTES = [
+    route
+    for route in iter_routes()
+    if route.kwargs and route.name.split(":")[0] not in PUBLIC_NAMESPACES
+]
+
+
+def test_public_urls_take_a_token_only() -> None:
+    """The only URLs outside the login rules are the homeowner's link, keyed by its token."""
+    public = [r for r in iter_routes() if r.name.split(":")[0] in PUBLIC_NAMESPACES]
+    assert public, "the walk finds the public link"
+    assert all(r.kwargs == ("token",) for r in public), public
 
 
 def test_the_walk_finds_object_urls() -> None:

@@ -33,6 +33,7 @@ from autofile.mirror.models import (
 from autofile.packets.models import (
     Finding,
     Packet,
+    PacketDocument,
     PacketEvent,
     PacketStatus,
     RebateProgram,
@@ -98,6 +99,8 @@ class PacketBundle:
     equipment: list[InstalledEquipment] = field(default_factory=list)
     form_submissions: list[FormSubmission] = field(default_factory=list)
     attachments: list[JobAttachment] = field(default_factory=list)
+    #: Documents AutoFile holds for the packet (homeowner uploads, signed forms).
+    documents: list[PacketDocument] = field(default_factory=list)
     service_agreements: list[ServiceAgreement] = field(default_factory=list)
     earlier_packets: list[Packet] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -316,6 +319,9 @@ def packet_bundle_for(packet: Packet) -> PacketBundle:
     )
     bundle.attachments = list(
         JobAttachment.objects.filter(connection_id=connection_id, job_st_id=job.st_id, active=True)
+    )
+    bundle.documents = list(
+        PacketDocument.objects.filter(organization_id=packet.organization_id, packet=packet)
     )
     bundle.earlier_packets = _earlier_packets(packet, location)
     bundle.findings = list(

@@ -26,6 +26,7 @@ from autofile.mirror.models import (
     CustomerContact,
     InstalledEquipment,
     Invoice,
+    JobAttachment,
     LocationContact,
 )
 from autofile.packets.models import (
@@ -33,6 +34,7 @@ from autofile.packets.models import (
     EligibilityCheck,
     Finding,
     Packet,
+    PacketDocument,
     ProgramMeasure,
     ProgramRequirement,
     RebateProgram,
@@ -363,6 +365,10 @@ def _is_image(name: str, content_type: str) -> bool:
     return content_type.startswith("image/") or name.casefold().endswith(IMAGE_EXTENSIONS)
 
 
+def _file_name(document: JobAttachment | PacketDocument) -> str:
+    return document.file_name if isinstance(document, JobAttachment) else document.name
+
+
 def _documents(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterator[Issue]:
     globs = _globs(requirement.pattern)
     subjects: dict[str, str] = {Req.PHOTO: "photos", Req.FORM: "forms"}
@@ -372,10 +378,12 @@ def _documents(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterato
     needed = requirement.min_count * (max(len(units), 1) if requirement.per_unit else 1)
     if requirement.per_unit:
         per = f" ({requirement.min_count} per unit, {len(units)} unit{'s' * (len(units) != 1)})"
+    # Documents AutoFile holds (a homeowner's upload, a signed form) count like attachments.
+    held = [d for d in bundle.documents if _matches(d.name, globs)]
     if requirement.kind == Req.FORM:
         forms = [f for f in bundle.form_submissions if _matches(f.form_name, globs)]
         done = [f for f in forms if f.status.casefold() == "completed"]
-        if len(done) >= needed:
+        if len(done) + len(held) >= needed:
             return
         if forms and not done:
             message = f"{requirement.label}: the form is started but not completed."
@@ -395,9 +403,12 @@ def _documents(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterato
             requirement,
         )
         return
-    found = [a for a in bundle.attachments if _matches(a.file_name, globs)]
+    found: list[JobAttachment | PacketDocument] = [
+        a for a in bundle.attachments if _matches(a.file_name, globs)
+    ]
+    found += held
     if requirement.kind == Req.PHOTO:
-        found = [a for a in found if _is_image(a.file_name, a.content_type)]
+        found = [a for a in found if _is_image(_file_name(a), a.content_type)]
     if len(found) >= needed:
         return
     nouns: dict[str, str] = {Req.PHOTO: "photo", Req.CERTIFICATE: "certificate"}
