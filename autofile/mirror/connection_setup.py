@@ -23,7 +23,7 @@ import httpx
 from django.core.exceptions import ValidationError
 
 from autofile.mirror.client import credentials, rate_limit, shared_rate_limiter
-from autofile.mirror.models import Connection, TagType
+from autofile.mirror.models import Connection, Location, TagType
 from autofile.mirror.registry import RESOURCES
 from integrations.servicetitan import (
     AuthError,
@@ -306,3 +306,25 @@ def connection_autofile_tag_set(*, connection: Connection, tag_type_st_id: int |
         )
     connection.autofile_tag_type_id = tag_type_st_id
     connection.save(update_fields=["autofile_tag_type_id", "updated_at"])
+
+
+def connection_utility_account_field_set(*, connection: Connection, field_name: str) -> None:
+    """Name the location custom field that receives the utility account numbers AutoFile
+    records (blank: none; the numbers stay in AutoFile)."""
+    connection.utility_account_field = " ".join(field_name.split())
+    connection.save(update_fields=["utility_account_field", "updated_at"])
+
+
+def location_custom_field_names(*, connection: Connection, sample: int = 500) -> list[str]:
+    """Names of the custom fields seen on the connection's mirrored locations (a sample)."""
+    names: set[str] = set()
+    rows = (
+        Location.objects.filter(connection=connection)
+        .exclude(raw__customFields=[])
+        .values_list("raw__customFields", flat=True)[:sample]
+    )
+    for fields in rows:
+        for entry in fields or ():
+            if isinstance(entry, dict) and entry.get("name"):
+                names.add(str(entry["name"]))
+    return sorted(names)

@@ -116,3 +116,23 @@ class AutoFileTagForm(forms.Form):
             choices.append((tag.st_id, tag.name))
             self.tag_type_count += 1
         self.fields["tag_type"].choices = choices  # type: ignore[attr-defined]
+
+
+class UtilityAccountFieldForm(forms.Form):
+    """The location custom field AutoFile writes the utility account numbers it records to."""
+
+    field_name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Location custom field",
+        help_text=(
+            "The ServiceTitan location custom field that holds the utility account number, "
+            "e.g. Utility Account Number. Empty: AutoFile keeps the numbers to itself."
+        ),
+    )
+
+    def __init__(self, *args: Any, connection: Connection, names: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"field_name": connection.utility_account_field})
+        super().__init__(*args, **kwargs)
+        self.names = names
+        self.fields["field_name"].widget.attrs["list"] = "location-custom-fields"

@@ -10,4 +10,9 @@ urlpatterns = [
     path("<int:connection_id>/", views.connection_detail, name="detail"),
     path("<int:connection_id>/test/", views.connection_check, name="test"),
     path("<int:connection_id>/tag/", views.connection_tag, name="tag"),
+    path(
+        "<int:connection_id>/utility-account/",
+        views.connection_utility_account,
+        name="utility_account",
+    ),
 ]

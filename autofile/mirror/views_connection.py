@@ -17,15 +17,21 @@ from autofile.mirror.connection_setup import (
     ConnectionTestResult,
     connection_autofile_tag_set,
     connection_test,
+    connection_utility_account_field_set,
+    location_custom_field_names,
 )
-from autofile.mirror.forms_connection import AutoFileTagForm, ConnectionForm
+from autofile.mirror.forms_connection import (
+    AutoFileTagForm,
+    ConnectionForm,
+    UtilityAccountFieldForm,
+)
 from autofile.mirror.models import Connection, TagType
 from autofile.mirror.selectors import connections_for
 from autofile.mirror.services import connection_upsert
 from autofile.mirror.views import connection_or_404
 
 TEMPLATE = "mirror/connection_detail.html"
-PARTIALS = ("connection-form", "connection-test", "connection-tag")
+PARTIALS = ("connection-form", "connection-test", "connection-tag", "connection-utility-account")
 
 
 def _save(form: ConnectionForm, connection: Connection | None) -> Connection:
@@ -51,10 +57,14 @@ def _detail_context(
     *,
     form: ConnectionForm | None = None,
     tag_form: AutoFileTagForm | None = None,
+    account_form: UtilityAccountFieldForm | None = None,
     result: ConnectionTestResult | None = None,
 ) -> dict[str, Any]:
     organization = request.organization  # type: ignore[attr-defined]
     tag_form = tag_form or AutoFileTagForm(connection=connection)
+    account_form = account_form or UtilityAccountFieldForm(
+        connection=connection, names=location_custom_field_names(connection=connection)
+    )
     current_tag = None
     if connection.autofile_tag_type_id is not None:
         current_tag = TagType.objects.filter(
@@ -65,6 +75,7 @@ def _detail_context(
         "connections": connections_for(organization=organization),
         "form": form or ConnectionForm(organization=organization, instance=connection),
         "tag_form": tag_form,
+        "account_form": account_form,
         "current_tag": current_tag,
         "result": result,
     }
@@ -145,4 +156,26 @@ def connection_tag(request: HttpRequest, connection_id: int) -> HttpResponse:
         context["tag_saved"] = True
         return render_page(request, TEMPLATE, context, partials=PARTIALS)
     context = _detail_context(request, connection, tag_form=form)
+    return render_page(request, TEMPLATE, context, partials=PARTIALS)
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def connection_utility_account(request: HttpRequest, connection_id: int) -> HttpResponse:
+    """Choose the location custom field the utility account numbers are written to."""
+    connection = connection_or_404(request, connection_id)
+    names = location_custom_field_names(connection=connection)
+    form = UtilityAccountFieldForm(request.POST, connection=connection, names=names)
+    if form.is_valid():
+        connection_utility_account_field_set(
+            connection=connection, field_name=form.cleaned_data["field_name"]
+        )
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.success(request, "Utility account field saved.")
+            return redirect("connection:detail", connection_id=connection.pk)
+        form = UtilityAccountFieldForm(connection=connection, names=names)
+        context = _detail_context(request, connection, account_form=form)
+        context["account_saved"] = True
+        return render_page(request, TEMPLATE, context, partials=PARTIALS)
+    context = _detail_context(request, connection, account_form=form)
     return render_page(request, TEMPLATE, context, partials=PARTIALS)

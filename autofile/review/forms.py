@@ -238,6 +238,17 @@ class AddressForm(CorrectionForm):
     field_order = ["street", "unit", "city", "state", "zip", "country", "reason"]
 
 
+class UtilityAccountForm(CorrectionForm):
+    number = forms.CharField(
+        required=False,
+        max_length=50,
+        label="Utility account number",
+        help_text="As printed on the customer's utility bill (ESI ID, account or premise number)",
+    )
+
+    field_order = ["number", "reason"]
+
+
 class RemoveForm(CorrectionForm):
     """Removing a record takes only the reason."""
 

@@ -21,6 +21,8 @@ class DeliveryStatus(models.TextChoices):
     CONFLICT = "conflict", "Conflict"
     FAILED = "failed", "Failed"
     DISCARDED = "discarded", "Discarded"
+    #: Recorded in AutoFile only: ServiceTitan has no place for it (e.g. no custom field).
+    LOCAL = "local", "Kept in AutoFile"
 
 
 #: Delivery statuses still moving (on their way to ServiceTitan); pages poll them.

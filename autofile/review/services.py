@@ -19,6 +19,7 @@ the real one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -46,8 +47,9 @@ from autofile.mirror.models import (
     TagType,
 )
 from autofile.mirror.models.pricebook import PricebookSku
-from autofile.packets.models import Packet
-from autofile.review.models import Correction, Operation, TargetType
+from autofile.packets.models import Packet, UtilityAccount
+from autofile.packets.selectors.packets import custom_field
+from autofile.review.models import Correction, DeliveryStatus, Operation, TargetType
 from autofile.review.validation import (
     CorrectionInvalid,
     Errors,
@@ -76,6 +78,7 @@ __all__ = [
     "job_tag_remove",
     "location_address_update",
     "packets_revalidate",
+    "utility_account_number_set",
 ]
 
 R = TypeVar("R", bound=MirrorRecord)
@@ -1108,6 +1111,104 @@ def location_address_update(
         reason=reason,
         packet=packet,
     )
+    packets_revalidate(organization=organization, location_ids=[location.pk], packet=packet)
+    return correction
+
+
+# --- the utility account number ------------------------------------------------------------------
+
+#: The location custom field AutoFile reads the number from when it has none of its own.
+UTILITY_ACCOUNT_FIELD = "Utility Account Number"
+UTILITY_ACCOUNT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]{3,48}[0-9A-Za-z]$")
+
+
+def utility_account_current(location: Location) -> str:
+    """The number AutoFile knows for a location: its own record, else ServiceTitan's
+    custom field (the connection's field, else "Utility Account Number")."""
+    record = UtilityAccount.objects.filter(location_id=location.pk).first()
+    if record is not None:
+        return record.number
+    name = location.connection.utility_account_field or UTILITY_ACCOUNT_FIELD
+    return custom_field(location.raw, name)
+
+
+def utility_account_number_set(
+    *,
+    organization: Organization,
+    user: User | None,
+    location_id: int,
+    number: str,
+    reason: str = "",
+    origin: str = "",
+    packet: Packet | None = None,
+) -> Correction:
+    """Record the utility account number of an install location (mirror pk `location_id`).
+
+    AutoFile keeps it beside the mirror (a sync never overwrites it) and records the
+    Correction; when the connection names a location custom field for it, the number is
+    queued for ServiceTitan in the same transaction (else the correction is "kept in
+    AutoFile"). `origin` says who entered it ("the homeowner via request #12"); it defaults
+    to the user's name. The location's open packets are re-validated.
+    """
+    _check_packet(organization, packet)
+    errors = Errors()
+    reason = read_reason(reason, errors)
+    value = " ".join(str(number or "").split())
+    if not value:
+        errors.add("number", "Enter the utility account number.")
+    elif not UTILITY_ACCOUNT.match(value):
+        errors.add(
+            "number",
+            "A utility account number has 5 to 50 letters, digits, spaces or dashes.",
+        )
+    with transaction.atomic():
+        location = _locked(Location, organization, location_id, active=True)
+        current = utility_account_current(location)
+        if not errors and value == current:
+            errors.add("number", NOTHING_CHANGED)
+        errors.raise_if_any()
+        author = _author(user)
+        if not origin:
+            origin = f"entered by {author.get_full_name() or author.username}" if author else ""
+        UtilityAccount.objects.update_or_create(
+            location=location,
+            defaults={
+                "organization_id": organization.pk,
+                "number": value,
+                "origin": origin[:255],
+                "updated_by": author,
+            },
+        )
+        connection = location.connection
+        correction = _record(
+            connection=connection,
+            user=user,
+            packet=packet,
+            target_type=TargetType.LOCATION,
+            operation=Operation.UPDATE,
+            row=location,
+            parent_st_id=location.customer_st_id,
+            fields=["utility_account_number"],
+            before={"utility_account_number": current},
+            after={"utility_account_number": value},
+            reason=reason or origin,
+        )
+        field_name = connection.utility_account_field.strip()
+        if field_name:
+            key = V.custom_field_key(field_name)
+            _queue(
+                correction,
+                kind=OutboxKind.LOCATION_CUSTOM_FIELD_UPDATE,
+                target_key=f"location:{location.st_id}",
+                target_st_id=location.st_id,
+                payload={"name": field_name, "value": value},
+                base_version=location.st_modified_on,
+                base_values={key: custom_field(location.raw, field_name)},
+                new_values={key: value},
+            )
+        else:
+            correction.delivery_status = DeliveryStatus.LOCAL
+            correction.save(update_fields=["delivery_status"])
     packets_revalidate(organization=organization, location_ids=[location.pk], packet=packet)
     return correction
 

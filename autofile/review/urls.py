@@ -46,6 +46,11 @@ urlpatterns = [
         corrections.location_address,
         name="location_address",
     ),
+    path(
+        "locations/<int:location_id>/utility-account/",
+        corrections.location_utility_account,
+        name="location_utility_account",
+    ),
     # write-backs
     path(
         "corrections/<int:correction_id>/retry/",

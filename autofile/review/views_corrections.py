@@ -48,6 +48,7 @@ from autofile.review.forms import (
     InvoiceItemAddForm,
     InvoiceItemForm,
     RemoveForm,
+    UtilityAccountForm,
 )
 from autofile.review.models import MOVING_STATUSES, Correction
 from autofile.review.selectors import WORKER_ROLES
@@ -433,6 +434,39 @@ def location_address(request: HttpRequest, location_id: int) -> HttpResponse:
         editing,
         lambda **kw: services.location_address_update(
             organization=organization, user=user, location_id=location.pk, **kw
+        ),
+    )
+
+
+@role_required(*WORKER_ROLES)
+def location_utility_account(request: HttpRequest, location_id: int) -> HttpResponse:
+    """Record the install location's utility account number (kept in AutoFile, written to
+    ServiceTitan's location custom field when the connection names one)."""
+    location = _active_or_404(request, Location, location_id, "location")
+    field = location.connection.utility_account_field
+    editing = Editing(
+        title=f"Utility account number of {location}",
+        form=UtilityAccountForm(
+            _bound(request), initial={"number": services.utility_account_current(location)}
+        ),
+        action_url=reverse("review:location_utility_account", args=[location.pk]),
+        dom_id="location-utility-account",
+        section="location",
+        submit_label="Save number",
+        note=f"Written to the location's “{field}” field in ServiceTitan."
+        if field
+        else "Kept in AutoFile: the connection names no ServiceTitan field for it.",
+    )
+    organization, user = organization_of(request), user_of(request)
+    return _correct(
+        request,
+        editing,
+        lambda *, data, **kw: services.utility_account_number_set(
+            organization=organization,
+            user=user,
+            location_id=location.pk,
+            number=data.get("number", ""),
+            **kw,
         ),
     )
 

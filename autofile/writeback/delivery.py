@@ -422,6 +422,71 @@ def location_update(d: Delivery) -> Outcome:
     return Written()
 
 
+def _location_field_type(client: ServiceTitanClient, location: Raw, name: str) -> int:
+    """The type id of the location custom field called `name` (case-insensitive): from the
+    location's own fields, else from the tenant's location custom field types."""
+    wanted = name.strip().casefold()
+    for entry in location.get("customFields") or []:
+        named = isinstance(entry, dict) and str(entry.get("name", "")).strip().casefold()
+        if named == wanted and entry.get("typeId") is not None:
+            return int(entry["typeId"])
+    page = 1
+    while True:
+        answer = client.request(
+            "GET",
+            "/locations/custom-fields",
+            module="crm",
+            params={"page": page, "pageSize": 100},
+        )
+        for entry in answer.get("data") or []:
+            if str(entry.get("name", "")).strip().casefold() == wanted:
+                return int(entry["id"])
+        if not answer.get("hasMore"):
+            break
+        page += 1
+    raise Gone(f"ServiceTitan has no location custom field named “{name}”.")
+
+
+def location_custom_field_update(d: Delivery) -> Outcome:
+    """Set one custom field of a location (the utility account number), keeping the others.
+
+    ServiceTitan answers 200 even when it drops a field it does not know, so the answer is
+    read back: a value that did not land is a failure, not a success."""
+    location_id = d.message.target_st_id
+    name, value = str(d.message.payload["name"]), str(d.message.payload["value"])
+    key = V.custom_field_key(name)
+    try:
+        location = d.client.locations.get(location_id).raw
+    except NotFoundError:
+        raise Gone(f"Location {location_id} no longer exists in ServiceTitan.") from None
+    if not d.written:
+        current = V.custom_field_values(location)
+        decision = decide(d.message, {key: current.get(key, "")}, modified_on(location))
+        if decision == "conflict":
+            return Conflicted(_theirs(location, {key: current.get(key, "")}))
+        if decision == "write":
+            type_id = _location_field_type(d.client, location, name)
+            fields = [
+                {"typeId": entry["typeId"], "value": entry.get("value")}
+                for entry in location.get("customFields") or []
+                if isinstance(entry, dict)
+                and entry.get("typeId") is not None
+                and int(entry["typeId"]) != type_id
+            ]
+            fields.append({"typeId": type_id, "value": value})
+            location = d.client.locations.update(location_id, {"customFields": fields}).raw
+            if V.custom_field_values(location).get(key) != value:
+                location = d.client.locations.get(location_id).raw
+                if V.custom_field_values(location).get(key) != value:
+                    raise Gone(
+                        f"ServiceTitan answered but did not store “{name}” on location "
+                        f"{location_id}."
+                    )
+        d.mark_written()
+    add_autofile_tag(d, location=location)
+    return Written()
+
+
 # --- job tags -------------------------------------------------------------------------------------
 
 
@@ -485,6 +550,7 @@ HANDLERS: dict[str, Callable[[Delivery], Outcome]] = {
     OutboxKind.CUSTOMER_CONTACT_DELETE: customer_contact_delete,
     OutboxKind.CUSTOMER_UPDATE: customer_update,
     OutboxKind.LOCATION_UPDATE: location_update,
+    OutboxKind.LOCATION_CUSTOM_FIELD_UPDATE: location_custom_field_update,
     OutboxKind.JOB_TAG_ADD: job_tag,
     OutboxKind.JOB_TAG_REMOVE: job_tag,
     OutboxKind.JOB_ATTACHMENT_UPLOAD: job_attachment_upload,

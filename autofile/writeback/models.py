@@ -37,6 +37,7 @@ class OutboxKind(models.TextChoices):
     CUSTOMER_CONTACT_DELETE = "customer_contact_delete", "Delete customer contact"
     CUSTOMER_UPDATE = "customer_update", "Update customer"
     LOCATION_UPDATE = "location_update", "Update location"
+    LOCATION_CUSTOM_FIELD_UPDATE = "location_custom_field_update", "Update location custom field"
     JOB_TAG_ADD = "job_tag_add", "Tag job"
     JOB_TAG_REMOVE = "job_tag_remove", "Untag job"
     JOB_ATTACHMENT_UPLOAD = "job_attachment_upload", "Attach file to job"

@@ -52,6 +52,7 @@ from autofile.mirror.models import (
     MirrorRecord,
 )
 from autofile.mirror.registry import RESOURCES
+from autofile.packets.models import UtilityAccount
 from autofile.review.models import Correction, DeliveryStatus, Operation, TargetType
 from autofile.writeback import delivery as D
 from autofile.writeback import values as V
@@ -120,6 +121,7 @@ RECORD_MODELS: dict[str, type[MirrorRecord]] = {
     OutboxKind.CUSTOMER_CONTACT_DELETE: CustomerContact,
     OutboxKind.CUSTOMER_UPDATE: Customer,
     OutboxKind.LOCATION_UPDATE: Location,
+    OutboxKind.LOCATION_CUSTOM_FIELD_UPDATE: Location,
     OutboxKind.JOB_TAG_ADD: Job,
     OutboxKind.JOB_TAG_REMOVE: Job,
 }
@@ -512,6 +514,9 @@ def outbox_resolve_theirs(
         rows = [mirror_take(message.connection, RECORD_MODELS[message.kind], theirs["raw"])]
         if isinstance(theirs.get("invoice"), dict):
             rows.append(mirror_take(message.connection, Invoice, theirs["invoice"]))
+        if message.kind == OutboxKind.LOCATION_CUSTOM_FIELD_UPDATE and rows[0] is not None:
+            # AutoFile's own record of the number gives way to ServiceTitan's value too.
+            _utility_account_take(rows[0], str(message.payload.get("name", "")))
         message.status = OutboxStatus.DISCARDED
         message.resolved_at = timezone.now()
         message.resolved_by = user if user is not None and user.is_authenticated else None
@@ -521,6 +526,16 @@ def outbox_resolve_theirs(
         _deliver_next_after_commit(message)
     _revalidate_rows(organization, [row for row in rows if row is not None])
     return message
+
+
+def _utility_account_take(location: MirrorRecord, field_name: str) -> None:
+    value = V.custom_field_values(location.raw).get(V.custom_field_key(field_name), "")
+    if value:
+        UtilityAccount.objects.filter(location_id=location.pk).update(
+            number=value, origin="ServiceTitan's value, kept in a conflict"
+        )
+    else:
+        UtilityAccount.objects.filter(location_id=location.pk).delete()
 
 
 def _deliver_next_after_commit(message: OutboxMessage) -> None:
@@ -612,7 +627,7 @@ _SNAPSHOTS: dict[str, Any] = {
     TargetType.INVOICE_ITEM: V.invoice_item_values,
     TargetType.CUSTOMER: V.address_values,
     TargetType.CUSTOMER_CONTACT: V.contact_values,
-    TargetType.LOCATION: V.address_values,
+    TargetType.LOCATION: V.location_values,
 }
 #: Which mirror resources carry which correction targets (for a sync's after-page hook).
 ROUND_TRIP_RESOURCES = {

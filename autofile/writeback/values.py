@@ -116,6 +116,32 @@ def address_values(columns: Any) -> Values:
     return {name: (_get(columns, name) or "").strip() for name in ADDRESS_FIELDS}
 
 
+CUSTOM_FIELD_PREFIX = "custom_field:"
+
+
+def custom_field_key(name: str) -> str:
+    """The key a custom field's value has in write and snapshot values."""
+    return f"{CUSTOM_FIELD_PREFIX}{name.strip().casefold()}"
+
+
+def custom_field_values(raw: Any) -> Values:
+    """A record's custom fields (`customFields: [{typeId, name, value}]`) by key."""
+    fields = raw.get("customFields") if isinstance(raw, Mapping) else None
+    values: Values = {}
+    for entry in fields or ():
+        if isinstance(entry, Mapping) and entry.get("name"):
+            value = entry.get("value")
+            values[custom_field_key(str(entry["name"]))] = (
+                "" if value is None else str(value).strip()
+            )
+    return values
+
+
+def location_values(row: Any) -> Values:
+    """A location row's address and custom fields (what location corrections write)."""
+    return {**address_values(row), **custom_field_values(getattr(row, "raw", None))}
+
+
 def pick(values: Mapping[str, Any], fields: Iterable[str]) -> Values:
     return {name: values.get(name) for name in fields}
 

@@ -31,6 +31,14 @@ class Connection(OrganizationOwned):
     autofile_tag_type_id = models.BigIntegerField(
         null=True, blank=True, help_text="Tag type AutoFile adds to every record it writes back"
     )
+    utility_account_field = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Name of the location custom field in ServiceTitan that holds the utility account "
+            "number; AutoFile writes the numbers it records there (empty: kept in AutoFile only)"
+        ),
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

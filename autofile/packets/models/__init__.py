@@ -1,5 +1,7 @@
 """Rebate programs, the import rules that feed them, and the packets they produce."""
 
+from autofile.packets.models.certified import CertifiedProduct, model_key
+from autofile.packets.models.locations import UtilityAccount
 from autofile.packets.models.packets import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -11,6 +13,7 @@ from autofile.packets.models.packets import (
 )
 from autofile.packets.models.programs import (
     EligibilityCheck,
+    IncomeTier,
     KickbackReason,
     ProgramMeasure,
     ProgramRequirement,
@@ -22,9 +25,11 @@ from autofile.packets.models.rules import ImportRule
 __all__ = [
     "FINAL_STATUSES",
     "OPEN_STATUSES",
+    "CertifiedProduct",
     "EligibilityCheck",
     "Finding",
     "ImportRule",
+    "IncomeTier",
     "KickbackReason",
     "Packet",
     "PacketDocument",
@@ -34,4 +39,6 @@ __all__ = [
     "ProgramRequirement",
     "RebateProgram",
     "Severity",
+    "UtilityAccount",
+    "model_key",
 ]

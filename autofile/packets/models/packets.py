@@ -8,6 +8,7 @@ from django.db import models
 from autofile.core.models import OrganizationOwned
 from autofile.packets.models.programs import (
     EligibilityCheck,
+    IncomeTier,
     KickbackReason,
     ProgramRequirement,
     RebateProgram,
@@ -63,6 +64,13 @@ class Packet(OrganizationOwned):
     estimated_amount = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, help_text="What the measures pay"
     )
+    # what the program needs to know that ServiceTitan does not hold
+    income_tier = models.CharField(
+        max_length=20, choices=IncomeTier.choices, blank=True, db_default=""
+    )
+    reservation_number = models.CharField(max_length=100, blank=True, db_default="")
+    reservation_issued_on = models.DateField(null=True, blank=True)
+    reservation_expires_on = models.DateField(null=True, blank=True)
     # filing
     confirmation_number = models.CharField(max_length=100, blank=True, db_default="")
     submitted_on = models.DateField(null=True, blank=True)
@@ -115,6 +123,9 @@ class Finding(OrganizationOwned):
     subject = models.CharField(max_length=30)
     subject_id = models.BigIntegerField(null=True, blank=True)
     field = models.CharField(max_length=100, blank=True)
+    #: What the packet page needs beyond the message, e.g. for a mismatch the values compared
+    #: and the characters that differ: {"values": [{"source", "value", "marks": [[text, bool]]}]}.
+    detail = models.JSONField(default=dict, blank=True)
     requirement = models.ForeignKey(
         ProgramRequirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

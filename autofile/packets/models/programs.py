@@ -41,6 +41,40 @@ class RebateProgram(OrganizationOwned):
     submission_deadline_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Days after the install by which the filing is due"
     )
+    # limits
+    cap_percent_of_cost = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The incentive may not exceed this percent of the project cost (invoice total)",
+    )
+    max_units_per_household = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="At most this many units are paid per household"
+    )
+    incentive_line_required = models.BooleanField(
+        default=False,
+        help_text="The invoice must show the incentive as its own (negative) line",
+    )
+    # before the install
+    preapproval_required = models.BooleanField(
+        default=False,
+        help_text="A reservation / pre-approval must be issued before the install and not expire",
+    )
+    income_tiers = models.BooleanField(
+        default=False,
+        help_text="Amounts depend on the household's income tier (IRA-style programs)",
+    )
+    # the contractor
+    contractor_enrollment_number = models.CharField(
+        max_length=100, blank=True, help_text="The contractor's enrollment / participation number"
+    )
+    contractor_enrollment_expires_on = models.DateField(
+        null=True, blank=True, help_text="When the contractor's enrollment must be renewed"
+    )
+    source = models.TextField(
+        blank=True, help_text="Where the rules come from (program manual, web page)"
+    )
     example_key = models.CharField(
         max_length=50,
         blank=True,
@@ -59,6 +93,14 @@ class RebateProgram(OrganizationOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IncomeTier(models.TextChoices):
+    """A household's income against the area median (AMI), as IRA home rebates tier it."""
+
+    LOW = "low", "Below 80 % of area median income"
+    MODERATE = "moderate", "80 to 150 % of area median income"
+    ABOVE = "above", "Above 150 % of area median income"
 
 
 class ProgramMeasure(OrganizationOwned):
@@ -88,6 +130,19 @@ class ProgramMeasure(OrganizationOwned):
     minimum = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.PER_UNIT)
+    income_tier = models.CharField(
+        max_length=20,
+        choices=IncomeTier.choices,
+        blank=True,
+        help_text="Only for households of this income tier; empty: any",
+    )
+    max_percent_of_cost = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="This measure pays at most this percent of the project cost",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -182,6 +237,19 @@ class EligibilityCheck(OrganizationOwned):
         INVOICE_PAID = "invoice_paid", "Invoice paid in full"
         INVOICE_TOTALS = "invoice_totals", "Invoice total matches its items"
         MEASURE_MATCHED = "measure_matched", "Something installed qualifies for a measure"
+        EQUIPMENT_CONSISTENT = (
+            "equipment_consistent",
+            "Model and serial numbers agree across invoice, equipment, estimate, form and "
+            "certificate",
+        )
+        CUSTOMER_CONSISTENT = (
+            "customer_consistent",
+            "Customer name and install address agree across invoice, customer and location",
+        )
+        CERTIFIED = (
+            "certified",
+            "Equipment is certified (ENERGY STAR list) and the AHRI number matches the pair",
+        )
 
     program = models.ForeignKey(RebateProgram, on_delete=models.CASCADE, related_name="checks")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -140,9 +140,20 @@ class PacketBundle:
             value = custom_field(self.customer.raw, name)
         return value
 
+    def utility_account(self, name: str = "") -> tuple[str, str]:
+        """The location's utility account number and where it comes from: what AutoFile
+        recorded (a reviewer's or the homeowner's entry), else ServiceTitan's location (or
+        customer) custom field `name` ("Utility Account Number" by default)."""
+        location = self.location
+        record = getattr(location, "utility_account", None) if location is not None else None
+        if record is not None and record.number:
+            return record.number, record.origin or "recorded in AutoFile"
+        value = self.location_field(name or "Utility Account Number")
+        return value, "ServiceTitan custom field" if value else ""
+
     @property
     def utility_account_number(self) -> str:
-        return self.location_field("Utility Account Number")
+        return self.utility_account()[0]
 
     def job_field(self, name: str) -> str:
         return custom_field(self.job.raw, name)
@@ -340,6 +351,7 @@ def _bundle_packets() -> QuerySet[Packet]:
         "job",
         "job__customer",
         "job__location",
+        "job__location__utility_account",
         "job__business_unit",
         "job__job_type",
         "program",

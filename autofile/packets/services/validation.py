@@ -448,14 +448,14 @@ def requirement_issues(bundle: PacketBundle, requirement: ProgramRequirement) ->
         yield from _address(bundle, requirement)
     elif kind == Req.UTILITY_ACCOUNT:
         name = requirement.pattern or "Utility Account Number"
-        if not bundle.location_field(name):
+        if not bundle.utility_account(name)[0]:
             yield Issue(
                 "utility_account_missing",
                 severity,
                 f"The install location has no {name}.",
                 "location",
                 bundle.location.pk if bundle.location else None,
-                name,
+                "utility_account_number",
                 requirement,
             )
     elif kind == Req.INSTALL_DATE:

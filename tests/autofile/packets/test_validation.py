@@ -222,7 +222,7 @@ def test_utility_account_number(complete: Filed) -> None:
 
     finding = the(complete.packet, "utility_account_missing")
     assert finding.message == "The install location has no Utility Account Number."
-    assert (finding.subject, finding.field) == ("location", "Utility Account Number")
+    assert (finding.subject, finding.field) == ("location", "utility_account_number")
 
 
 def test_install_date(complete: Filed) -> None:
