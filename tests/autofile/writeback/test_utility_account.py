@@ -35,6 +35,7 @@ def test_the_number_goes_to_the_chosen_custom_field_and_survives_syncs(
     )
     assert correction.target_type == TargetType.LOCATION
     assert correction.after == {"utility_account_number": "1044 3720 0098 7654"}
+    assert correction.outbox_message_id is not None
     message = OutboxMessage.objects.get(pk=correction.outbox_message_id)
     assert message.kind == OutboxKind.LOCATION_CUSTOM_FIELD_UPDATE
 
