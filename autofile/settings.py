@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "autofile.core",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "autofile.review",
     "autofile.writeback",
     "autofile.outreach",
+    "autofile.api",
 ]
 
 MIDDLEWARE = [
@@ -181,10 +184,40 @@ OUTREACH_RATE_LIMIT = env_int("OUTREACH_RATE_LIMIT", 60)  # requests a minute pe
 OUTREACH_TRUSTED_PROXY_HEADER = env("OUTREACH_TRUSTED_PROXY_HEADER")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "autofile.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["autofile.api.permissions.OrganizationAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["autofile.api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "autofile.api.pagination.ApiCursorPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "autofile.api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (or signed-in user) per period: "600/min"; empty = no limit.
+API_RATE_LIMIT = env("API_RATE_LIMIT", "600/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AutoFile API",
+    "DESCRIPTION": (
+        "Rebate packets, corrections, programs, rules and sync status of one organization. "
+        "Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem "
+        "documents; lists are cursor-paginated."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "autofile.api.schema.problem_responses",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery -----------------------------------------------------------------

@@ -9,8 +9,10 @@ urlpatterns = [
     path("coordinators/", include("autofile.review.urls_coordinators")),
     path("sync/", include("autofile.mirror.urls")),
     path("settings/connection/", include("autofile.mirror.urls_connection")),
+    path("settings/api-tokens/", include("autofile.api.urls_tokens")),
     path("settings/", include("autofile.packets.urls")),
     path("outreach/", include("autofile.outreach.urls")),
     path("r/", include("autofile.outreach.urls_public")),
+    path("api/", include("autofile.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ import factory
 from django.utils import timezone
 
 from autofile.accounts.models import Invitation, Membership, Organization, Role, User
+from autofile.api.models import ApiToken
 from autofile.mirror.models import (
     Appointment,
     AppointmentAssignment,
@@ -729,3 +730,18 @@ class HomeownerRequestFactory(factory.django.DjangoModelFactory[HomeownerRequest
     token_hash = factory.LazyFunction(lambda: uuid.uuid4().hex + uuid.uuid4().hex)
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
     sent_at = factory.LazyFunction(timezone.now)
+
+
+# --- the API
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory[ApiToken]):
+    class Meta:
+        model = ApiToken
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Robot {n}")
+    scope = ApiToken.Scope.WRITE
+    prefix = "af_test"
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
+    created_by = factory.SubFactory(UserFactory)

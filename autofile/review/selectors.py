@@ -387,6 +387,17 @@ def queue_results(
     return QueueResults(page=page, counts=counts)
 
 
+def queue_packets(
+    *, organization: Organization, user: User | None, filters: QueueFilters
+) -> QuerySet[Packet]:
+    """The packets the queue's filters (status included) match, with what a row shows and
+    not yet ordered or cut: for callers that page through them their own way (the API's
+    cursor pages)."""
+    jobs = _search_jobs(organization, filters.q) if filters.q else None
+    matching = _filtered(organization=organization, user=user, filters=filters, jobs=jobs)
+    return _queue_rows(_by_status(matching, filters.status))
+
+
 def queue_row(*, organization: Organization, packet_id: int) -> Packet | None:
     """One queue row (after a claim or an assignment)."""
     return _queue_rows(Packet.objects.filter(organization=organization, pk=packet_id)).first()

@@ -125,3 +125,40 @@ def test_another_organizations_ids_answer_404(
     assert any(status not in (404, 405) for status in own_answers), (
         f"{own_url} should work for the organization's own objects, answered {own_answers}"
     )
+
+
+API_ROUTES = [route for route in OBJECT_ROUTES if route.name.startswith("api:")]
+
+
+def test_the_walk_finds_api_urls() -> None:
+    assert "api:packet_detail" in {route.name for route in API_ROUTES}
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.name)
+def test_an_api_token_reaches_only_its_organizations_ids(
+    route: Route, admin_user: User, organization: Organization, other_organization: Organization
+) -> None:
+    """The same walk over the API with a (write) token instead of a session: another
+    organization's ids answer 404 problems, the token's own work."""
+    from autofile.api.services import api_token_create
+
+    key = api_token_create(
+        organization=organization, name="Robot", scope="write", created_by=admin_user
+    ).key
+    robot = Client(headers={"Authorization": f"Bearer {key}"})
+    theirs = {kw: object_in(model_for_kwarg(kw), other_organization).pk for kw in route.kwargs}
+    ours = {kw: object_in(model_for_kwarg(kw), organization).pk for kw in route.kwargs}
+
+    url = reverse(route.name, kwargs=theirs)
+    answers = {m: getattr(robot, m)(url, content_type="application/json") for m in ("get", "post")}
+    codes = {m: r.status_code for m, r in answers.items()}
+    assert set(codes.values()) <= {404, 405}, f"{url} answered {codes}"
+    assert 404 in codes.values(), f"{url} answered {codes}"
+    assert all(r["Content-Type"] == "application/problem+json" for r in answers.values())
+
+    own_url = reverse(route.name, kwargs=ours)
+    own = [
+        getattr(robot, m)(own_url, content_type="application/json").status_code
+        for m in ("get", "post")
+    ]
+    assert any(code not in (404, 405) for code in own), f"{own_url} answered {own}"
