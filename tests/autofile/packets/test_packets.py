@@ -440,8 +440,8 @@ def test_the_bundle_reads_everything_in_a_fixed_number_of_queries(
     packet = _packet_with(organization, n)
     # packet, customer contacts, location contacts, appointments, their assignments,
     # invoices, items, payments, estimates, estimate items, equipment, agreements, forms,
-    # attachments, earlier packets, findings, events
-    with django_assert_num_queries(17):
+    # attachments, AutoFile's own documents, earlier packets, findings, events
+    with django_assert_num_queries(18):
         bundle = packet_bundle(organization=organization, packet_id=packet.pk)
         assert bundle is not None
         names = [
