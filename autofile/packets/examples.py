@@ -151,6 +151,18 @@ UTILITY_HEAT_PUMP = ExampleProgram(
         _c(Check.INVOICE_PAID, "Invoice paid in full"),
         _c(Check.INVOICE_TOTALS, "Invoice total matches its items", tolerance="0.01"),
         _c(Check.MEASURE_MATCHED, "Something installed qualifies for a measure"),
+        _c(
+            Check.EQUIPMENT_CONSISTENT,
+            "Model and serial numbers agree on invoice, equipment, estimate, form, certificate",
+        ),
+        _c(
+            Check.CUSTOMER_CONSISTENT,
+            "Customer name and install address agree on invoice, customer and location",
+        ),
+        _c(
+            Check.CERTIFIED,
+            "Equipment is ENERGY STAR certified and the AHRI number matches the pair",
+        ),
     ),
     kickback_reasons=(
         ("AHRI", "AHRI certificate missing or does not match the installed system"),
