@@ -26,11 +26,12 @@ test: install
 	$(PY) -m autofile.devtools.services --mode test --env-file var/test.env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	set -a && . ./var/test.env && set +a && $(VENV)/bin/mypy
 	set -a && . ./var/test.env && set +a && $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint:
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports --no-cache
 
 format:
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

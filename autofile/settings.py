@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "autofile.writeback",
     "autofile.outreach",
     "autofile.api",
+    "autofile.devtools",
 ]
 
 MIDDLEWARE = [

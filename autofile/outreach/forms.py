@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from autofile.core.normalize import normalize_phone
 from autofile.outreach.models import ITEM_ORDER, Item
 from autofile.outreach.selectors import Recipient, Suggestion
 
@@ -124,8 +125,6 @@ class ContactForm(forms.Form):
     )
 
     def clean_phone(self) -> str:
-        from autofile.writeback.values import normalize_phone
-
         value = self.cleaned_data["phone"].strip()
         if value and normalize_phone(value) is None:
             raise ValidationError("Enter a 10-digit US phone number, e.g. 214 555 0100.")

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 
-from autofile.writeback.values import normalize_phone
+from autofile.core.normalize import normalize_phone
 
 US_STATES = frozenset(
     (

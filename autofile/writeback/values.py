@@ -15,13 +15,13 @@ ServiceTitan record), so the mapping from ServiceTitan's JSON is written once, i
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
+from autofile.core.normalize import normalize_email, normalize_phone
 from autofile.mirror import mappers
 
 Values = dict[str, Any]
@@ -31,7 +31,6 @@ INVOICE_ITEM_FIELDS = ("description", "quantity", "unit_price", "cost", "sku_id"
 CONTACT_FIELDS = ("type", "value", "memo")
 ADDRESS_FIELDS = ("street", "unit", "city", "state", "zip", "country")
 PHONE_TYPES = frozenset({"Phone", "MobilePhone", "Fax"})
-_NOT_DIGITS = re.compile(r"\D")
 
 
 def money_text(value: Decimal | int | str | None) -> str | None:
@@ -47,27 +46,13 @@ def quantity_text(value: Decimal | int | str | None) -> str | None:
     return "0" if text in ("-0", "") else text
 
 
-def normalize_phone(value: str) -> str | None:
-    """Ten digits for a North American number written any usual way, else None.
-
-    "(214) 555-0100", "214.555.0100", "+1 214 555 0100" → "2145550100" (how ServiceTitan
-    stores numbers). Area and exchange codes cannot start with 0 or 1.
-    """
-    digits = _NOT_DIGITS.sub("", value)
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
-        return None
-    return digits
-
-
 def contact_value(kind: str, value: str) -> str:
     """A contact's value as stored and compared: phones as digits, e-mail lower case."""
     value = (value or "").strip()
     if kind in PHONE_TYPES:
         return normalize_phone(value) or value
     if kind == "Email":
-        return value.lower()
+        return normalize_email(value)
     return value
 
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from autofile.core.normalize import normalize_phone
 from autofile.mirror.models import (
     CustomerContact,
     InstalledEquipment,
@@ -46,7 +47,6 @@ from autofile.packets.selectors.packets import (
     packet_bundle_for,
     unit_ratings,
 )
-from autofile.writeback.values import normalize_phone
 
 Req = ProgramRequirement.Kind
 Check = EligibilityCheck.Kind
