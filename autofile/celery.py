@@ -1,4 +1,4 @@
-"""The Celery app: JSON only, one task at a time per worker process, explicit queues.
+"""The Celery app: JSON only, one task at a time per worker process, queues by kind.
 
 Tasks carry ids and JSON values; idempotent tasks opt into `acks_late` themselves.
 The beat schedule lives here, in code, so exactly one definition exists.
@@ -10,6 +10,8 @@ import os
 
 from celery import Celery
 from kombu import Queue
+
+from autofile.core import queues
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "autofile.settings")
 
@@ -23,12 +25,10 @@ app.conf.update(
     worker_prefetch_multiplier=1,
     task_acks_on_failure_or_timeout=True,
     task_reject_on_worker_lost=True,
-    task_default_queue="default",
-    task_queues=(Queue("sync"), Queue("writeback"), Queue("default")),
-    task_routes={
-        "mirror.*": {"queue": "sync"},
-        "outbox.*": {"queue": "writeback"},
-    },
+    # Queues by kind of work (see autofile/core/queues.py); every task is routed by name.
+    task_default_queue=queues.SYNC,
+    task_queues=tuple(Queue(name) for name in queues.ALL),
+    task_routes={name: {"queue": queue} for name, queue in queues.ROUTES.items()},
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
     beat_schedule={

@@ -74,7 +74,7 @@ def _plain_static_files(settings: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def celery_worker(transactional_db: None) -> Iterator[WorkController]:
-    """A real Celery worker, in a thread, consuming AutoFile's queues on the test Redis.
+    """A real Celery worker, in a thread, consuming all of AutoFile's queues on the test Redis.
 
     Tasks run against the test database, so tests using it need committed data
     (`transactional_db`). The queues are purged first so no earlier run leaks in.
@@ -82,6 +82,7 @@ def celery_worker(transactional_db: None) -> Iterator[WorkController]:
     from celery.contrib.testing.worker import start_worker
 
     from autofile.celery import app
+    from autofile.core import queues
 
     app.control.purge()
     with start_worker(
@@ -89,7 +90,7 @@ def celery_worker(transactional_db: None) -> Iterator[WorkController]:
         pool="threads",
         concurrency=2,
         perform_ping_check=False,
-        queues=["sync", "writeback", "default"],
+        queues=list(queues.ALL),
         shutdown_timeout=30,
     ) as worker:
         yield worker
@@ -103,12 +104,14 @@ def _drain(app: Any, timeout: float = 60.0) -> None:
 
     from celery.worker import state
 
+    from autofile.core import queues
+
     deadline = time.monotonic() + timeout
     quiet = 0
     while time.monotonic() < deadline and quiet < 3:
         with app.connection_for_write() as connection:
             client = connection.default_channel.client
-            waiting = sum(client.llen(queue) for queue in ("sync", "writeback", "default"))
+            waiting = sum(client.llen(queue) for queue in queues.ALL)
         busy = waiting or state.active_requests or state.reserved_requests
         quiet = 0 if busy else quiet + 1
         time.sleep(0.2)

@@ -3,7 +3,8 @@
 1. PostgreSQL and Redis: found or started by `services` (embedded fallbacks otherwise);
 2. migrations, and the demo organization with an admin, a QA reviewer and a coordinator;
 3. the ServiceTitan simulator seeded with a demo tenant, and a connection to it;
-4. the web server on http://127.0.0.1:8000, a Celery worker and Celery beat.
+4. the web server on http://127.0.0.1:8000, one Celery worker per kind of work
+   (interactive, sync, validation: see autofile/core/queues.py) and Celery beat.
 
 Data lives in PostgreSQL (under var/ when embedded), so it survives a restart.
 """
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+from autofile.core import queues
 from autofile.devtools import services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,13 +32,48 @@ SIMULATOR_PORT = int(os.environ.get("DEMO_SIMULATOR_PORT", "8765"))
 SIMULATOR_SCALE = os.environ.get("DEMO_SIMULATOR_SCALE", "medium")
 #: How long each process may take to stop (a worker finishing its task) before it is killed.
 STOP_GRACE_SECONDS = 15
-COLORS = {"web": 34, "worker": 32, "beat": 35, "simulator": 33, "setup": 36}
+COLORS = {
+    "web": 34,
+    "worker-interactive": 32,
+    "worker-sync": 92,
+    "worker-validation": 96,
+    "beat": 35,
+    "simulator": 33,
+    "setup": 36,
+}
+#: Worker processes per queue. A person's action goes to `interactive`, whose worker runs
+#: only short tasks and keeps a process spare, so it starts within a second or two while a
+#: backfill (sync) and a full re-validation (validation) each keep one process busy: four
+#: worker processes in all, sized for a 2-core machine that also runs PostgreSQL and the web.
+WORKERS = {queues.INTERACTIVE: 2, queues.SYNC: 1, queues.VALIDATION: 1}
+
+
+def worker_command(queue: str, concurrency: int) -> list[str]:
+    """`celery worker` for one queue (the tests start the demo's workers with it too)."""
+    return [
+        PY,
+        "-m",
+        "celery",
+        "-A",
+        "autofile",
+        "worker",
+        "-Q",
+        queue,
+        "-n",
+        f"{queue}@%h",
+        "--concurrency",
+        str(concurrency),
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel",
+        "INFO",
+    ]
 
 
 def _pipe(name: str, stream: IO[str]) -> None:
     color = COLORS.get(name, 0)
     for line in stream:
-        sys.stdout.write(f"\x1b[{color}m{name:>9}\x1b[0m | {line}")
+        sys.stdout.write(f"\x1b[{color}m{name:>18}\x1b[0m | {line}")
         sys.stdout.flush()
 
 
@@ -68,8 +105,8 @@ class Processes:
         return proc
 
     def stop_all(self) -> None:
-        """Stop in reverse start order: the web server and beat, then the worker, whose task
-        in hand can still finish against the simulator, and the simulator last.
+        """Stop in reverse start order: the web server and beat, then the workers, whose
+        tasks in hand can still finish against the simulator, and the simulator last.
 
         SIGTERM to each leader only: Celery's main process then stops its own pool (a warm
         shutdown); whatever is still alive after the grace period is killed.
@@ -143,23 +180,8 @@ def main() -> int:
             "demo_setup",
             [*manage, "demo_setup", "--simulator-url", f"http://127.0.0.1:{SIMULATOR_PORT}"],
         )
-        procs.start(
-            "worker",
-            [
-                PY,
-                "-m",
-                "celery",
-                "-A",
-                "autofile",
-                "worker",
-                "-Q",
-                "sync,writeback,default",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "INFO",
-            ],
-        )
+        for queue, concurrency in WORKERS.items():
+            procs.start(f"worker-{queue}", worker_command(queue, concurrency))
         procs.start(
             "beat",
             [

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from autofile.accounts.models import Organization
+from autofile.core import queues
 from autofile.mirror.client import client_for
 from autofile.mirror.models import Connection, Job, JobAttachment, SyncState
 from autofile.mirror.registry import RESOURCES, TENANT_WIDE
@@ -191,11 +192,17 @@ def attachment_download(*, attachment: JobAttachment, client: ServiceTitanClient
 
 
 def connection_sync_request(
-    *, connection: Connection, resource: str | None = None, full: bool = False
+    *,
+    connection: Connection,
+    resource: str | None = None,
+    full: bool = False,
+    queue: str = queues.INTERACTIVE,
 ) -> None:
     """Queue a sync of the connection, of every resource or of one, once the current
     transaction commits; `full` resyncs from the beginning instead of from the cursors.
 
+    A person's request goes to the interactive queue (it starts at once, whatever bulk
+    work waits); set-up and schedules queue theirs with the bulk syncs.
     Per-job resources are not synced on their own: they follow the jobs of packets.
     """
     from autofile.mirror.tasks import sync_connection  # tasks import this module
@@ -205,7 +212,9 @@ def connection_sync_request(
     if not connection.is_active:
         raise ValueError("the connection is switched off")
     connection_id, resources = connection.pk, [resource] if resource else None
-    transaction.on_commit(lambda: sync_connection.delay(connection_id, resources, full))
+    transaction.on_commit(
+        lambda: sync_connection.apply_async((connection_id, resources, full), queue=queue)
+    )
 
 
 SYNCABLE = frozenset(r.name for r in TENANT_WIDE)

@@ -30,6 +30,7 @@ from django_htmx.http import push_url, reswap, retarget
 
 from autofile.accounts.decorators import ANY_ROLE, role_required
 from autofile.accounts.models import Organization, Role, User
+from autofile.core import queues
 from autofile.core.htmx import redirect_page, render_page
 from autofile.mirror.models import Job, JobAttachment
 from autofile.mirror.tasks import fetch_packet_documents
@@ -619,7 +620,11 @@ def packet_action(request: HttpRequest, packet_id: int) -> HttpResponse:
 
 def _fetch_documents(connection_id: int, job_id: int) -> None:
     """Ask a worker to mirror the job's forms and attachments and download the files."""
-    transaction.on_commit(lambda: fetch_packet_documents.delay(connection_id, [job_id]))
+    transaction.on_commit(
+        lambda: fetch_packet_documents.apply_async(
+            (connection_id, [job_id]), queue=queues.INTERACTIVE
+        )
+    )
 
 
 @require_POST

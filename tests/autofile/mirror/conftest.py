@@ -13,6 +13,7 @@ import redis
 from django.conf import settings
 
 from autofile.celery import app
+from autofile.core import queues
 from autofile.mirror.models import Connection
 from autofile.mirror.registry import RESOURCES, Resource
 from integrations.servicetitan.simulator import Simulator, SimulatorConfig
@@ -182,21 +183,23 @@ def assert_mirror_is_exact(connection: Connection, sim: Simulator) -> None:
 # --- what waits in the broker -----------------------------------------------------------------
 
 
-def queued_messages(broker: redis.Redis) -> list[tuple[list[Any], dict[str, Any]]]:
-    """(arguments, headers) of the tasks waiting in the sync queue, oldest first."""
-    raw: list[bytes] = broker.lrange("sync", 0, -1)  # type: ignore[assignment]
+def queued_messages(
+    broker: redis.Redis, queue: str = queues.SYNC
+) -> list[tuple[list[Any], dict[str, Any]]]:
+    """(arguments, headers) of the tasks waiting in a queue (the sync one), oldest first."""
+    raw: list[bytes] = broker.lrange(queue, 0, -1)  # type: ignore[assignment]
     messages = [json.loads(m) for m in reversed(raw)]
     return [(json.loads(base64.b64decode(m["body"]))[0], m["headers"]) for m in messages]
 
 
 @pytest.fixture
-def sync_queue() -> Iterator[Callable[[], list[list[Any]]]]:
-    """The arguments of the tasks waiting in the broker's sync queue."""
+def sync_queue() -> Iterator[Callable[..., list[list[Any]]]]:
+    """The arguments of the tasks waiting in one of the broker's queues (the sync one)."""
     app.control.purge()
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
-    def waiting() -> list[list[Any]]:
-        return [args for args, _ in queued_messages(broker)]
+    def waiting(queue: str = queues.SYNC) -> list[list[Any]]:
+        return [args for args, _ in queued_messages(broker, queue)]
 
     yield waiting
     app.control.purge()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from autofile.accounts.models import Organization, User
+from autofile.core import queues
 from autofile.mirror.models import Connection, Customer, QuarantinedRecord, SyncRun, SyncState
 from autofile.mirror.registry import RESOURCES
 from integrations.servicetitan.simulator import Simulator
@@ -310,7 +311,7 @@ def test_quarantined_records_are_listed_with_reason_and_payload_by_resource(
 def test_sync_now_and_resync_queue_a_sync_after_the_request_commits(
     admin: Client,
     connection: Connection,
-    sync_queue: Callable[[], list[list[Any]]],
+    sync_queue: Callable[..., list[list[Any]]],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     url = reverse("mirror:sync_start", args=[connection.pk])
@@ -323,7 +324,8 @@ def test_sync_now_and_resync_queue_a_sync_after_the_request_commits(
     for response in (everything, one, resync, full):
         assert response.status_code == 302
         assert response["Location"] == reverse("mirror:sync_detail", args=[connection.pk])
-    assert sync_queue() == [
+    assert sync_queue() == []  # a person's request does not wait behind bulk syncs
+    assert sync_queue(queues.INTERACTIVE) == [
         [connection.pk, None, False],
         [connection.pk, ["customers"], False],
         [connection.pk, ["customers"], True],
@@ -338,7 +340,7 @@ def test_a_resource_that_does_not_sync_on_its_own_queues_nothing(
     resource: str,
     admin: Client,
     connection: Connection,
-    sync_queue: Callable[[], list[list[Any]]],
+    sync_queue: Callable[..., list[list[Any]]],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
@@ -346,13 +348,13 @@ def test_a_resource_that_does_not_sync_on_its_own_queues_nothing(
             reverse("mirror:sync_start", args=[connection.pk]), {"resource": resource}, follow=True
         )
     assert "Nothing queued" in response.content.decode()
-    assert sync_queue() == []
+    assert sync_queue() == sync_queue(queues.INTERACTIVE) == []
 
 
 def test_a_switched_off_connection_queues_nothing(
     admin: Client,
     connection: Connection,
-    sync_queue: Callable[[], list[list[Any]]],
+    sync_queue: Callable[..., list[list[Any]]],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     Connection.objects.filter(pk=connection.pk).update(is_active=False)
@@ -360,7 +362,7 @@ def test_a_switched_off_connection_queues_nothing(
         response = admin.post(reverse("mirror:sync_start", args=[connection.pk]), follow=True)
     page = response.content.decode()
     assert "switched off" in page
-    assert sync_queue() == []
+    assert sync_queue() == sync_queue(queues.INTERACTIVE) == []
 
 
 @pytest.mark.django_db(transaction=True)

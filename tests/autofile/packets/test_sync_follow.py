@@ -45,10 +45,11 @@ def worker_idle() -> bool:
     from celery.worker import state
 
     from autofile.celery import app
+    from autofile.core import queues
 
     with app.connection_for_write() as connection:
         client = connection.default_channel.client  # type: ignore[attr-defined]
-        waiting = sum(client.llen(queue) for queue in ("default", "sync", "writeback"))
+        waiting = sum(client.llen(queue) for queue in queues.ALL)
     return waiting == 0 and not state.active_requests and not state.reserved_requests
 
 

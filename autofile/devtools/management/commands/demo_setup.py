@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from autofile.accounts.models import Membership, Organization, Role, User
+from autofile.core import queues
 from autofile.mirror.models import Connection, TagType
 from autofile.mirror.services import connection_sync, connection_sync_request, connection_upsert
 from autofile.packets.models import ImportRule, RebateProgram
@@ -94,7 +95,7 @@ class Command(BaseCommand):
                     tag_type_ids=[tags[REBATE_TAG]],
                     is_active=True,
                 )
-            connection_sync_request(connection=connection)
+            connection_sync_request(connection=connection, queue=queues.SYNC)  # a backfill
         self.stdout.write(self.style.SUCCESS(f"Demo organization: {organization.name}"))
         for username, _, _, role in USERS:
             self.stdout.write(f"  login {username:<12} password {PASSWORD:<15} ({role.label})")
