@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "autofile.review",
     "autofile.writeback",
     "autofile.outreach",
+    "autofile.filing",
     "autofile.api",
     "autofile.devtools",
 ]

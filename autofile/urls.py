@@ -12,6 +12,7 @@ urlpatterns = [
     path("settings/api-tokens/", include("autofile.api.urls_tokens")),
     path("settings/", include("autofile.packets.urls")),
     path("outreach/", include("autofile.outreach.urls")),
+    path("filing/", include("autofile.filing.urls")),
     path("r/", include("autofile.outreach.urls_public")),
     path("api/", include("autofile.api.urls")),
     path("admin/", admin.site.urls),

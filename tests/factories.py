@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from autofile.accounts.models import Invitation, Membership, Organization, Role, User
 from autofile.api.models import ApiToken
+from autofile.filing.models import SubmissionBatch
 from autofile.mirror.models import (
     Appointment,
     AppointmentAssignment,
@@ -745,3 +746,20 @@ class ApiTokenFactory(factory.django.DjangoModelFactory[ApiToken]):
     prefix = "af_test"
     key_hash = factory.Sequence(lambda n: f"{n:064x}")
     created_by = factory.SubFactory(UserFactory)
+
+
+# --- filing
+
+
+class SubmissionBatchFactory(factory.django.DjangoModelFactory[SubmissionBatch]):
+    class Meta:
+        model = SubmissionBatch
+
+    organization = factory.SubFactory(OrganizationFactory)
+    program = factory.SubFactory(
+        RebateProgramFactory, organization=factory.SelfAttribute("..organization")
+    )
+    year = 2026
+    number = factory.Sequence(lambda n: n + 1)
+    reference = factory.LazyAttribute(lambda o: f"B-{o.year}-{o.number:04d}")
+    confirmation_number = factory.SelfAttribute("reference")

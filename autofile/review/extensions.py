@@ -9,7 +9,10 @@ them. They register here, in their `AppConfig.ready()`, what they show on review
   for each packet of the page, loaded for the page's packet ids at once (one query, not one
   per row);
 - a **coordinator panel**: a template rendered on the coordinators' page with the context
-  its loader returns for the organization.
+  its loader returns for the organization;
+- a **bulk action**: a button in the queue's bulk bar that posts the selected packets
+  (`packet_ids`, plus `next`, the queue's URL) to the registering app's URL `url_name`,
+  shown to members holding one of `roles`.
 
 A loader returning None (or leaving a packet out) shows nothing there. Loaders are the
 registering app's selectors; review only calls them and renders the templates.
@@ -55,6 +58,14 @@ class CoordinatorPanel:
 
 
 @dataclass(frozen=True)
+class BulkAction:
+    key: str
+    label: str
+    url_name: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Rendered:
     """One registered piece ready for `{% include item.template with ext=item.context %}`."""
 
@@ -66,6 +77,7 @@ class Rendered:
 _packet_panels: dict[str, PacketPanel] = {}
 _queue_badges: dict[str, QueueBadge] = {}
 _coordinator_panels: dict[str, CoordinatorPanel] = {}
+_bulk_actions: dict[str, BulkAction] = {}
 
 
 def register_packet_panel(
@@ -85,6 +97,16 @@ def register_queue_badge(*, key: str, template: str, load: BadgeLoader) -> None:
 def register_coordinator_panel(*, key: str, template: str, load: CoordinatorLoader) -> None:
     """Show `template` on the coordinators' page."""
     _coordinator_panels[key] = CoordinatorPanel(key=key, template=template, load=load)
+
+
+def register_bulk_action(*, key: str, label: str, url_name: str, roles: Iterable[str]) -> None:
+    """Offer `label` in the queue's bulk bar: it posts the selection to `url_name`."""
+    _bulk_actions[key] = BulkAction(key=key, label=label, url_name=url_name, roles=tuple(roles))
+
+
+def bulk_actions(*, role: str) -> list[BulkAction]:
+    """The registered bulk actions a member with `role` may use."""
+    return [action for action in _bulk_actions.values() if role in action.roles]
 
 
 def packet_panels(*, request: HttpRequest, packet: Packet) -> dict[str, list[Rendered]]:

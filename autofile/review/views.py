@@ -200,6 +200,9 @@ def _queue_context(request: HttpRequest, data: QueryDict) -> dict[str, Any]:
         ),
         "reset_url": _queue_url({"status": state["status"], "sort": state["sort"]}),
         "bulk_statuses": bulk_statuses(),
+        "bulk_actions": extensions.bulk_actions(
+            role=request.membership.role  # type: ignore[attr-defined]
+        ),
     }
     return context
 
