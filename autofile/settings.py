@@ -162,7 +162,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Email (invitations): SMTP when EMAIL_HOST is set, else printed to the console.
+# Email (invitations, homeowner and technician requests): SMTP when EMAIL_HOST is set,
+# else printed to the console.
 EMAIL_HOST = env("EMAIL_HOST")
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -176,6 +177,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AutoFile <autofile@localhost>")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+# The demo's mailbox (EMAIL_BACKEND=autofile.devtools.mailbox.MailboxBackend, which `make
+# demo` sets when EMAIL_HOST is empty): messages kept here and shown at /dev/mailbox/.
+MAILBOX_DIR = Path(env("MAILBOX_DIR", str(DATA_DIR / "mailbox")))
 
 # Outreach (homeowner and technician requests). Links are built on OUTREACH_PUBLIC_URL
 # (e.g. https://autofile.example.com) when set, else on the address the reviewer used.

@@ -15,5 +15,6 @@ urlpatterns = [
     path("filing/", include("autofile.filing.urls")),
     path("r/", include("autofile.outreach.urls_public")),
     path("api/", include("autofile.api.urls")),
+    path("dev/", include("autofile.devtools.urls")),
     path("admin/", admin.site.urls),
 ]

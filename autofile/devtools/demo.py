@@ -4,7 +4,9 @@
 2. migrations, and the demo organization with an admin, a QA reviewer and a coordinator;
 3. the ServiceTitan simulator seeded with a demo tenant, and a connection to it;
 4. the web server on http://127.0.0.1:8000, one Celery worker per kind of work
-   (interactive, sync, validation: see autofile/core/queues.py) and Celery beat.
+   (interactive, sync, validation: see autofile/core/queues.py) and Celery beat;
+5. e-mail kept in the demo mailbox (http://127.0.0.1:8000/dev/mailbox/) unless EMAIL_HOST
+   names a mail server.
 
 Data lives in PostgreSQL (under var/ when embedded), so it survives a restart.
 """
@@ -32,6 +34,8 @@ SIMULATOR_PORT = int(os.environ.get("DEMO_SIMULATOR_PORT", "8765"))
 SIMULATOR_SCALE = os.environ.get("DEMO_SIMULATOR_SCALE", "medium")
 #: How long each process may take to stop (a worker finishing its task) before it is killed.
 STOP_GRACE_SECONDS = 15
+#: The demo's e-mail backend when no mail server is configured (autofile/devtools/mailbox.py).
+MAILBOX_BACKEND = "autofile.devtools.mailbox.MailboxBackend"
 COLORS = {
     "web": 34,
     "worker-interactive": 32,
@@ -148,6 +152,17 @@ def main() -> int:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or services._secret_key("demo"),
         "PYTHONUNBUFFERED": "1",
     }
+    mail_note = f"[demo] E-mail goes to {os.environ.get('EMAIL_HOST')} over SMTP"
+    if not os.environ.get("EMAIL_HOST") and not os.environ.get("EMAIL_BACKEND"):
+        # no mail server: every message is kept as a file and shown on the mailbox page
+        env["EMAIL_BACKEND"] = MAILBOX_BACKEND
+        env.setdefault("MAILBOX_DIR", str(ROOT / "var" / "mailbox"))
+        mail_note = (
+            f"[demo] E-mail (homeowner links, reminders) lands in the demo mailbox: "
+            f"http://{WEB_ADDRESS}/dev/mailbox/ (files under {env['MAILBOX_DIR']})"
+        )
+    elif os.environ.get("EMAIL_BACKEND"):
+        mail_note = f"[demo] E-mail goes through {os.environ['EMAIL_BACKEND']}"
     procs = Processes(env)
     manage = [PY, str(ROOT / "manage.py")]
 
@@ -198,6 +213,7 @@ def main() -> int:
             ],
         )
         procs.start("web", [*manage, "runserver", WEB_ADDRESS, "--noreload"])
+        print(mail_note, flush=True)
         print(f"[demo] AutoFile at http://{WEB_ADDRESS}  (Ctrl-C stops everything)", flush=True)
         procs.watch()
     except KeyboardInterrupt:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -11,6 +10,7 @@ from django.core.exceptions import ValidationError
 from autofile.core.normalize import normalize_phone
 from autofile.outreach.models import ITEM_ORDER, Item
 from autofile.outreach.selectors import Recipient, Suggestion
+from autofile.review.services import UTILITY_ACCOUNT
 
 
 class RequestForm(forms.Form):
@@ -73,13 +73,10 @@ class RequestForm(forms.Form):
         return {s.item: s.requirement_id for s in self.suggestions if s.requirement_id}
 
 
-ACCOUNT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{3,39}$")
-
-
 class UtilityAccountForm(forms.Form):
     account_number = forms.CharField(
         label="Utility account number",
-        max_length=40,
+        max_length=50,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters"}
         ),
@@ -87,13 +84,13 @@ class UtilityAccountForm(forms.Form):
     )
     account_number_again = forms.CharField(
         label="Type it again",
-        max_length=40,
+        max_length=50,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
     def clean_account_number(self) -> str:
         value = " ".join(self.cleaned_data["account_number"].split())
-        if not ACCOUNT.match(value) or sum(c.isdigit() for c in value) < 4:
+        if not UTILITY_ACCOUNT.match(value) or sum(c.isdigit() for c in value) < 4:
             raise ValidationError(
                 "That does not look like an account number: use the digits and letters as the "
                 "bill prints them (dashes and spaces are fine)."

@@ -397,47 +397,36 @@ def request_answer_photos_done(*, request: HomeownerRequest) -> None:
 
 
 def utility_account_record(*, packet: Packet, value: str, origin: str) -> None:
-    """Record the utility account number on the packet's install location.
-
-    Delegates to the packets app's service for the utility account number once it exists
-    (issue 11); until then the value is kept on the location's raw custom fields, where
-    validation reads it."""
-    from autofile.packets import services as packet_services
-
-    record = getattr(packet_services, "utility_account_record", None)
-    if record is not None:
-        record(packet=packet, value=value, origin=origin)
-        return
-    from autofile.mirror.models import Location
-
-    location = (
-        Location.objects.select_for_update().filter(pk=packet.job.location_id).first()
-        if packet.job.location_id is not None
-        else None
-    )
-    if location is None:
+    """Record the utility account number on the packet's install location through
+    review's correction path: AutoFile keeps it beside the mirror (a sync never overwrites
+    it) with its origin, and queues it for the location's custom field in ServiceTitan when
+    the connection names one. The same number again confirms it."""
+    location_id = packet.job.location_id
+    if location_id is None:
         raise OutreachRefused("The job has no install location to record the number on.")
-    raw = dict(location.raw or {})
-    fields = [
-        f
-        for f in raw.get("customFields") or []
-        if not (
-            isinstance(f, dict) and str(f.get("name", "")).casefold() == "utility account number"
+    try:
+        review_services.utility_account_number_set(
+            organization=packet.organization,
+            user=None,
+            location_id=location_id,
+            number=value,
+            reason=origin,
+            origin=origin,
+            packet=packet,
         )
-    ]
-    fields.append({"name": "Utility Account Number", "value": value, "origin": origin})
-    raw["customFields"] = fields
-    location.raw = raw
-    location.save(update_fields=["raw"])
+    except review_services.CorrectionInvalid as exc:
+        messages = [m for ms in exc.message_dict.values() for m in ms]
+        if messages == [review_services.NOTHING_CHANGED]:
+            return  # AutoFile has this number already: the homeowner confirmed it
+        raise OutreachRefused(" ".join(messages)) from exc
 
 
 def request_answer_utility_account(*, request: HomeownerRequest, value: str) -> None:
     with transaction.atomic():
         locked = _check_open(request, Item.UTILITY_ACCOUNT)
-        packet = Packet.objects.select_related("job").get(pk=locked.packet_id)
+        packet = Packet.objects.select_related("job", "organization").get(pk=locked.packet_id)
         utility_account_record(packet=packet, value=value, origin=locked.origin)
         _item_done(locked, Item.UTILITY_ACCOUNT, {"value": value})
-    _revalidate(locked.packet_id)
     request.refresh_from_db()
 
 

@@ -26,7 +26,7 @@ from tests import factories
 
 SKIPPED_NAMESPACES = {"admin"}  # Django admin: staff only, none of our users is staff
 #: The homeowner's link: no login; its token reaches one request only (tests/autofile/
-#: outreach/test_public_links.py proves it, here `test_public_urls_take_a_token_only`).
+#: outreach/test_request_rules.py proves it, here `test_public_urls_take_a_token_only`).
 PUBLIC_NAMESPACES = {"outreach_public"}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import re
 import socket
 import threading
@@ -90,6 +91,7 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp(settings: Any) -> Iterator[Mailbox]:
     """A local SMTP server Django's SMTP backend delivers to."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
     mailbox = Mailbox()
     port = _free_port()
     controller = Controller(Handler(mailbox), hostname="127.0.0.1", port=port)
