@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Upper
 
 from autofile.mirror.models.base import GuidMirrorRecord, MirrorRecord
@@ -69,8 +70,9 @@ class Location(MirrorRecord):
         ordering = ["street", "st_id"]
         indexes = [
             models.Index(fields=["connection", "customer_st_id"]),
-            # one filing per address per period
-            models.Index(fields=["connection", "zip", "street"]),
+            # one filing per address per period: the same street and ZIP on any location
+            # record (validation's earlier packets of a chunk)
+            models.Index(F("zip"), Upper("street"), name="location_zip_upper_street"),
             GinIndex(OpClass(Upper("street"), name="gin_trgm_ops"), name="location_street_trgm"),
         ]
 

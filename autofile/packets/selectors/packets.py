@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 
 from autofile.accounts.models import Organization
 from autofile.mirror import mappers
@@ -38,6 +40,9 @@ from autofile.packets.models import (
     PacketStatus,
     RebateProgram,
 )
+
+_R = TypeVar("_R")
+_M = TypeVar("_M", bound=Model)
 
 # --- the bundle
 
@@ -211,53 +216,165 @@ def _job_units(
     return mine
 
 
-def _earlier_packets(packet: Packet, location: Location | None) -> list[Packet]:
-    """Other live packets of the same program at the same address (same location, or the
-    same street and ZIP on another location record)."""
-    job = packet.job
-    same_place = Q(job__connection_id=job.connection_id, job__location_st_id=job.location_st_id)
-    if job.location_st_id is None:
-        same_place = Q(pk__in=[])
-    if location is not None and location.street and location.zip:
-        same_place |= Q(
-            job__location__street__iexact=location.street.strip(),
-            job__location__zip=location.zip.strip(),
+#: Statuses of packets that no longer count as a filing at their address.
+_NOT_FILED = (PacketStatus.WITHDRAWN, PacketStatus.REJECTED)
+
+# "Other live packets of the same program at the same address" for a chunk of packets:
+# same location (connection, location id) or the same street and ZIP on another location
+# record. Two index lookups per packet joined by UNION (one OR across the join would scan
+# mirror_job and mirror_location): mirror_job (connection_id, location_st_id), and
+# mirror_location (zip, UPPER(street)) then mirror_job (location_id); then the packets'
+# (job_id, program_id) unique index. Which packet of the chunk each one is "earlier" to
+# is worked out from the rows (they come with their job and location).
+_EARLIER_SQL = f"""
+WITH chunk AS (
+    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::text[])
+        AS c(program_id, connection_id, location_st_id, street, zip)
+), place AS (
+    SELECT c.program_id, j.id AS job_id
+    FROM chunk c JOIN {Job._meta.db_table} j
+      ON j.connection_id = c.connection_id AND j.location_st_id = c.location_st_id
+    UNION
+    SELECT c.program_id, j.id
+    FROM chunk c
+    JOIN {Location._meta.db_table} l ON l.zip = c.zip AND UPPER(l.street) = UPPER(c.street)
+    JOIN {Job._meta.db_table} j ON j.location_id = l.id
+    WHERE c.street <> '' AND c.zip <> ''
+)
+SELECT p.id FROM place JOIN {Packet._meta.db_table} p
+  ON p.job_id = place.job_id AND p.program_id = place.program_id
+"""  # noqa: S608 (table names only)
+
+
+def _address(packet: Packet) -> tuple[str, str] | None:
+    location = packet.job.location
+    if location is None or not location.street.strip() or not location.zip.strip():
+        return None
+    return location.street.strip().upper(), location.zip.strip()
+
+
+def _earlier_packets(packets: Sequence[Packet]) -> dict[int, list[Packet]]:
+    """Per packet of the chunk (loaded with job and location), the other live packets of
+    its program at its address (same location, or the same street and ZIP on another
+    location record), oldest job first: one query per organization in the chunk."""
+    by_org: dict[int, list[Packet]] = {}
+    for packet in packets:
+        by_org.setdefault(packet.organization_id, []).append(packet)
+    found: dict[int, list[Packet]] = {packet.pk: [] for packet in packets}
+    for organization_id, members in by_org.items():
+        columns: list[list[Any]] = [[], [], [], [], []]
+        for packet in members:
+            job = packet.job
+            street, zip_code = _address(packet) or ("", "")
+            values = (packet.program_id, job.connection_id, job.location_st_id, street, zip_code)
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+        others = list(
+            Packet.objects.filter(
+                pk__in=RawSQL(_EARLIER_SQL, columns),  # noqa: S611 (no user text in it)
+                organization_id=organization_id,
+            )
+            .exclude(status__in=_NOT_FILED)
+            .select_related("job", "job__location")
+            .order_by()
         )
-    return list(
-        Packet.objects.filter(same_place, organization_id=packet.organization_id)
-        .filter(program_id=packet.program_id)
-        .exclude(pk=packet.pk)
-        .exclude(status__in=[PacketStatus.WITHDRAWN, PacketStatus.REJECTED])
-        .select_related("job")
-        .order_by("job__completed_on", "pk")
-    )
+        by_place: dict[Any, list[Packet]] = {}
+        for other in others:
+            job = other.job
+            if job.location_st_id is not None:
+                key = (other.program_id, job.connection_id, job.location_st_id)
+                by_place.setdefault(key, []).append(other)
+            address = _address(other)
+            if address is not None:
+                by_place.setdefault((other.program_id, *address), []).append(other)
+        for packet in members:
+            job = packet.job
+            matches: dict[int, Packet] = {}
+            keys: list[Any] = []
+            if job.location_st_id is not None:
+                keys.append((packet.program_id, job.connection_id, job.location_st_id))
+            address = _address(packet)
+            if address is not None:
+                keys.append((packet.program_id, *address))
+            for key in keys:
+                for other in by_place.get(key, []):
+                    if other.pk != packet.pk:
+                        matches.setdefault(other.pk, other)
+            far_future = dt.datetime.max.replace(tzinfo=dt.UTC)
+            found[packet.pk] = sorted(
+                matches.values(), key=lambda p: (p.job.completed_on or far_future, p.pk)
+            )
+    return found
 
 
-def packet_bundle_for(packet: Packet) -> PacketBundle:
-    """The bundle of a packet already loaded with its job, customer, location and program."""
-    job = packet.job
-    connection_id = job.connection_id
-    customer = job.customer
-    location = job.location
-    bundle = PacketBundle(packet=packet, job=job, customer=customer, location=location)
+def _grouped(rows: Iterable[_R], key: Callable[[_R], Any]) -> dict[Any, list[_R]]:
+    groups: dict[Any, list[_R]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return groups
 
-    if job.customer_st_id is not None:
-        bundle.customer_contacts = list(
+
+def packet_bundles(packets: Sequence[Packet], *, history: bool = True) -> list[PacketBundle]:
+    """The bundles of a chunk of packets (loaded by `_bundle_packets`: with their job,
+    customer, location and program), in a number of queries that grows neither with the
+    chunk nor with the packets' records: one per kind of record for the whole chunk.
+
+    `history`: also the packets' findings and events (the packet page shows them;
+    validation, which replaces the findings, does not need them).
+    """
+    if not packets:
+        return []
+    bundles = [
+        PacketBundle(packet=p, job=p.job, customer=p.job.customer, location=p.job.location)
+        for p in packets
+    ]
+    jobs = [bundle.job for bundle in bundles]
+    connections = sorted({job.connection_id for job in jobs})
+    job_keys = sorted({job.st_id for job in jobs})
+    customer_keys = sorted({j.customer_st_id for j in jobs if j.customer_st_id is not None})
+    location_keys = sorted({j.location_st_id for j in jobs if j.location_st_id is not None})
+
+    def of_job(model: type[_M], **filters: Any) -> QuerySet[_M]:
+        """The chunk's connections' rows of these jobs (more than the chunk's exact pairs
+        where it spans connections: grouping by (connection, job) drops the extra ones)."""
+        return model._default_manager.filter(
+            connection_id__any=connections, job_st_id__any=job_keys, **filters
+        )
+
+    customer_contacts: dict[Any, list[CustomerContact]] = {}
+    if customer_keys:
+        customer_contacts = _grouped(
             CustomerContact.objects.filter(
-                connection_id=connection_id, customer_st_id=job.customer_st_id, active=True
-            )
+                connection_id__any=connections, customer_st_id__any=customer_keys, active=True
+            ),
+            lambda c: (c.connection_id, c.customer_st_id),
         )
-    if job.location_st_id is not None:
-        bundle.location_contacts = list(
+    location_contacts: dict[Any, list[LocationContact]] = {}
+    equipment: dict[Any, list[InstalledEquipment]] = {}
+    agreements: dict[Any, list[ServiceAgreement]] = {}
+    if location_keys:
+        location_contacts = _grouped(
             LocationContact.objects.filter(
-                connection_id=connection_id, location_st_id=job.location_st_id, active=True
-            )
+                connection_id__any=connections, location_st_id__any=location_keys, active=True
+            ),
+            lambda c: (c.connection_id, c.location_st_id),
         )
+        equipment = _grouped(
+            InstalledEquipment.objects.filter(
+                connection_id__any=connections, location_st_id__any=location_keys, active=True
+            ).select_related("equipment"),
+            lambda u: (u.connection_id, u.location_st_id),
+        )
+        for agreement in ServiceAgreement.objects.filter(
+            connection_id__any=connections, location_ids__overlap=location_keys
+        ).order_by("start_date", "st_id"):
+            for location_st_id in set(agreement.location_ids):
+                agreements.setdefault((agreement.connection_id, location_st_id), []).append(
+                    agreement
+                )
 
-    bundle.appointments = list(
-        Appointment.objects.filter(
-            connection_id=connection_id, job_st_id=job.st_id
-        ).prefetch_related(
+    appointments: dict[Any, list[Any]] = _grouped(
+        of_job(Appointment).prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=AppointmentAssignment.objects.filter(active=True).select_related(
@@ -265,85 +382,131 @@ def packet_bundle_for(packet: Packet) -> PacketBundle:
                 ),
                 to_attr="assignments_list",
             )
-        )
+        ),
+        lambda a: (a.connection_id, a.job_st_id),
     )
-    technicians: dict[int, Technician] = {}
-    for appointment in bundle.appointments:
-        for assignment in appointment.assignments_list:  # type: ignore[attr-defined]
-            if assignment.technician is not None:
-                technicians.setdefault(assignment.technician.pk, assignment.technician)
-    bundle.technicians = list(technicians.values())
-
-    bundle.invoices = list(
-        Invoice.objects.filter(connection_id=connection_id, job_st_id=job.st_id, active=True)
+    invoices = _grouped(
+        of_job(Invoice, active=True)
         .select_related("business_unit")
-        .order_by("invoice_date", "st_id")
+        .order_by("invoice_date", "st_id"),
+        lambda i: (i.connection_id, i.job_st_id),
     )
-    invoice_st_ids = [invoice.st_id for invoice in bundle.invoices]
-    items: list[InvoiceItem] = []
-    if invoice_st_ids:
-        items = list(
+    invoice_keys = sorted({i.st_id for rows in invoices.values() for i in rows})
+    items: dict[Any, list[InvoiceItem]] = {}
+    payments: dict[Any, list[Payment]] = {}
+    if invoice_keys:
+        items = _grouped(
             InvoiceItem.objects.filter(
-                connection_id=connection_id, invoice_st_id__in=invoice_st_ids, active=True
-            ).order_by("invoice_st_id", "order", "st_id")
+                connection_id__any=connections, invoice_st_id__any=invoice_keys, active=True
+            ).order_by("invoice_st_id", "order", "st_id"),
+            lambda item: (item.connection_id, item.invoice_st_id),
         )
-        bundle.payments = list(
-            Payment.objects.filter(
-                connection_id=connection_id, invoice_ids__overlap=invoice_st_ids, active=True
-            ).order_by("paid_on", "st_id")
+        for payment in Payment.objects.filter(
+            connection_id__any=connections, invoice_ids__overlap=invoice_keys, active=True
+        ).order_by("paid_on", "st_id"):
+            for invoice_st_id in set(payment.invoice_ids):
+                payments.setdefault((payment.connection_id, invoice_st_id), []).append(payment)
+    estimates = _grouped(
+        of_job(Estimate, active=True).order_by("-sold_on", "-st_id"),
+        lambda e: (e.connection_id, e.job_st_id),
+    )
+    sold: dict[int, Estimate] = {}
+    for bundle in bundles:
+        rows = estimates.get((bundle.job.connection_id, bundle.job.st_id), [])
+        estimate = next((e for e in rows if e.status == "Sold"), None)
+        if estimate is not None:
+            sold[bundle.packet.pk] = estimate
+    estimate_item_keys = sorted({i for e in sold.values() for i in e.item_ids or ()})
+    estimate_items: dict[Any, EstimateItem] = {}
+    if estimate_item_keys:
+        estimate_items = {
+            (item.connection_id, item.st_id): item
+            for item in EstimateItem.objects.filter(
+                connection_id__any=connections, st_id__any=estimate_item_keys
+            )
+        }
+    forms = _grouped(
+        of_job(FormSubmission, active=True),
+        lambda f: (f.connection_id, f.job_st_id),
+    )
+    attachments = _grouped(
+        of_job(JobAttachment, active=True),
+        lambda a: (a.connection_id, a.job_st_id),
+    )
+    packet_ids = [bundle.packet.pk for bundle in bundles]
+    documents = _grouped(
+        PacketDocument.objects.filter(packet_id__any=packet_ids).order_by("created_at", "id"),
+        lambda d: d.packet_id,
+    )
+    earlier = _earlier_packets(packets)
+    findings: dict[Any, list[Finding]] = {}
+    events: dict[Any, list[PacketEvent]] = {}
+    if history:
+        findings = _grouped(
+            Finding.objects.filter(packet_id__any=packet_ids).order_by("severity", "subject", "id"),
+            lambda f: f.packet_id,
         )
-    by_invoice: dict[int, list[InvoiceItem]] = {}
-    for item in items:
-        by_invoice.setdefault(item.invoice_st_id or 0, []).append(item)
-    for invoice in bundle.invoices:
-        invoice.items_list = by_invoice.get(invoice.st_id, [])  # type: ignore[attr-defined]
-    bundle.invoice_items = items
+        events = _grouped(
+            PacketEvent.objects.filter(packet_id__any=packet_ids)
+            .select_related("user")
+            .order_by("created_at", "id"),
+            lambda e: e.packet_id,
+        )
 
-    bundle.estimates = list(
-        Estimate.objects.filter(
-            connection_id=connection_id, job_st_id=job.st_id, active=True
-        ).order_by("-sold_on", "-st_id")
-    )
-    bundle.sold_estimate = next((e for e in bundle.estimates if e.status == "Sold"), None)
-    if bundle.sold_estimate is not None and bundle.sold_estimate.item_ids:
-        bundle.estimate_items = list(
-            EstimateItem.objects.filter(
-                connection_id=connection_id, st_id__in=bundle.sold_estimate.item_ids
-            ).order_by("st_id")
+    for bundle in bundles:
+        job, packet = bundle.job, bundle.packet
+        connection_id = job.connection_id
+        bundle.customer_contacts = customer_contacts.get((connection_id, job.customer_st_id), [])
+        bundle.location_contacts = location_contacts.get((connection_id, job.location_st_id), [])
+        bundle.appointments = appointments.get((connection_id, job.st_id), [])
+        technicians: dict[int, Technician] = {}
+        for appointment in bundle.appointments:
+            for assignment in appointment.assignments_list:  # type: ignore[attr-defined]
+                if assignment.technician is not None:
+                    technicians.setdefault(assignment.technician.pk, assignment.technician)
+        bundle.technicians = list(technicians.values())
+        bundle.invoices = invoices.get((connection_id, job.st_id), [])
+        bundle.invoice_items = []
+        seen_payments: dict[int, Payment] = {}
+        for invoice in bundle.invoices:
+            invoice.items_list = items.get((connection_id, invoice.st_id), [])  # type: ignore[attr-defined]
+            bundle.invoice_items.extend(invoice.items_list)  # type: ignore[attr-defined]
+            for payment in payments.get((connection_id, invoice.st_id), []):
+                seen_payments.setdefault(payment.pk, payment)
+        bundle.payments = sorted(
+            seen_payments.values(), key=lambda p: (p.paid_on is None, p.paid_on, p.st_id)
         )
+        bundle.estimates = estimates.get((connection_id, job.st_id), [])
+        bundle.sold_estimate = sold.get(packet.pk)
+        if bundle.sold_estimate is not None:
+            bundle.estimate_items = sorted(
+                (
+                    estimate_items[(connection_id, st_id)]
+                    for st_id in set(bundle.sold_estimate.item_ids or ())
+                    if (connection_id, st_id) in estimate_items
+                ),
+                key=lambda item: item.st_id,
+            )
+        if job.location_st_id is not None:
+            item_keys = {item.st_id for item in bundle.invoice_items}
+            candidates = equipment.get((connection_id, job.location_st_id), [])
+            bundle.equipment = _job_units(job, candidates, item_keys)
+            bundle.service_agreements = agreements.get((connection_id, job.location_st_id), [])
+        bundle.form_submissions = forms.get((connection_id, job.st_id), [])
+        bundle.attachments = attachments.get((connection_id, job.st_id), [])
+        bundle.documents = documents.get(packet.pk, [])
+        bundle.earlier_packets = earlier.get(packet.pk, [])
+        bundle.findings = findings.get(packet.pk, [])
+        bundle.events = events.get(packet.pk, [])
 
-    if job.location_st_id is not None:
-        candidates = list(
-            InstalledEquipment.objects.filter(
-                connection_id=connection_id, location_st_id=job.location_st_id, active=True
-            ).select_related("equipment")
-        )
-        bundle.equipment = _job_units(job, candidates, {item.st_id for item in items})
-        bundle.service_agreements = list(
-            ServiceAgreement.objects.filter(
-                connection_id=connection_id, location_ids__contains=[job.location_st_id]
-            ).order_by("start_date", "st_id")
-        )
+    # Per-chunk lookups beyond the mirror go here: one query for the whole chunk, its
+    # answer handed to each bundle (e.g. the certified products of the chunk's models).
+    return bundles
 
-    bundle.form_submissions = list(
-        FormSubmission.objects.filter(connection_id=connection_id, job_st_id=job.st_id, active=True)
-    )
-    bundle.attachments = list(
-        JobAttachment.objects.filter(connection_id=connection_id, job_st_id=job.st_id, active=True)
-    )
-    bundle.documents = list(
-        PacketDocument.objects.filter(organization_id=packet.organization_id, packet=packet)
-    )
-    bundle.earlier_packets = _earlier_packets(packet, location)
-    bundle.findings = list(
-        Finding.objects.filter(packet=packet).order_by("severity", "subject", "id")
-    )
-    bundle.events = list(
-        PacketEvent.objects.filter(packet=packet)
-        .select_related("user")
-        .order_by("created_at", "id")
-    )
-    return bundle
+
+def packet_bundle_for(packet: Packet, *, history: bool = True) -> PacketBundle:
+    """The bundle of one packet already loaded by `_bundle_packets` (a chunk of one)."""
+    return packet_bundles([packet], history=history)[0]
 
 
 def _bundle_packets() -> QuerySet[Packet]:

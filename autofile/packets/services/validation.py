@@ -15,9 +15,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection as db
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -44,7 +46,7 @@ from autofile.packets.models import (
 from autofile.packets.selectors.packets import (
     PacketBundle,
     _bundle_packets,
-    packet_bundle_for,
+    packet_bundles,
     unit_ratings,
 )
 
@@ -865,38 +867,89 @@ def bundle_evaluate(bundle: PacketBundle, program: RebateProgram) -> Evaluation:
     return Evaluation(issues=ordered, matches=matches)
 
 
-def _replace_findings(packet: Packet, evaluation: Evaluation) -> list[Finding]:
-    findings = [
-        Finding(
-            organization_id=packet.organization_id,
-            packet_id=packet.pk,
-            code=issue.code,
-            severity=issue.severity,
-            message=issue.message,
-            subject=issue.subject,
-            subject_id=issue.subject_id,
-            field=issue.field[:100],
-            requirement=issue.requirement,
-            eligibility_check=issue.eligibility_check,
-        )
-        for issue in evaluation.issues
-    ]
-    Finding.objects.filter(packet_id=packet.pk).delete()
-    Finding.objects.bulk_create(findings)
-    errors = sum(1 for f in findings if f.severity == Severity.ERROR)
-    now = timezone.now()
-    Packet.objects.filter(pk=packet.pk).update(
-        error_count=errors,
-        warning_count=len(findings) - errors,
-        estimated_amount=evaluation.amount,
-        validated_at=now,
-        updated_at=now,
+def _finding(packet: Packet, issue: Issue) -> Finding:
+    return Finding(
+        organization_id=packet.organization_id,
+        packet_id=packet.pk,
+        code=issue.code,
+        severity=issue.severity,
+        message=issue.message,
+        subject=issue.subject,
+        subject_id=issue.subject_id,
+        field=issue.field[:100],
+        requirement=issue.requirement,
+        eligibility_check=issue.eligibility_check,
     )
-    packet.error_count = errors
-    packet.warning_count = len(findings) - errors
-    packet.estimated_amount = evaluation.amount
-    packet.validated_at = now
-    return findings
+
+
+_COUNTS_SQL = f"""
+UPDATE {Packet._meta.db_table} AS p
+SET error_count = c.errors, warning_count = c.warnings, estimated_amount = c.amount,
+    validated_at = %s, updated_at = %s
+FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::numeric[]) AS c(id, errors, warnings, amount)
+WHERE p.id = c.id
+"""  # noqa: S608 (the table name only)
+
+
+def _replace_findings(evaluated: list[tuple[Packet, Evaluation]], computed_at: dt.datetime) -> None:
+    """Replace the findings of these packets and keep their counts, amount and validation
+    time on their rows (and on the objects): four queries for the whole chunk."""
+    packet_ids = [packet.pk for packet, _ in evaluated]
+    findings = [_finding(packet, issue) for packet, ev in evaluated for issue in ev.issues]
+    Finding.objects.filter(packet_id__any=packet_ids).delete()
+    Finding.objects.bulk_create(findings, batch_size=2_000)
+    columns: tuple[list[Any], list[Any], list[Any], list[Any]] = ([], [], [], [])
+    for packet, evaluation in evaluated:
+        errors = sum(1 for issue in evaluation.issues if issue.severity == Severity.ERROR)
+        packet.error_count = errors
+        packet.warning_count = len(evaluation.issues) - errors
+        packet.estimated_amount = evaluation.amount
+        packet.validated_at = computed_at
+        values = (packet.pk, errors, packet.warning_count, evaluation.amount)
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    with db.cursor() as cursor:
+        cursor.execute(_COUNTS_SQL, [computed_at, timezone.now(), *columns])
+
+
+def _database_clock() -> dt.datetime:
+    """The database's clock now (not the transaction's start): what `validated_at` is
+    compared with, `inputs_changed_at`, is taken from the same clock."""
+    with db.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        value: dt.datetime = cursor.fetchone()[0]
+    return value
+
+
+def _validate_chunk(
+    packet_ids: list[int], programs: dict[int, RebateProgram], *, open_only: bool
+) -> list[Packet]:
+    """Validate one chunk of packets in one transaction, in a number of queries that does
+    not grow with the chunk: lock the packets (in id order, so two chunks never deadlock),
+    read the time, load their bundles set-wise, evaluate, replace their findings.
+
+    The time is read once the rows are locked: a change of an input marks the packet
+    (`inputs_changed_at`, packets/services/follow.py) in the transaction that makes it,
+    which either committed before this read its inputs (and is seen) or waits for these
+    locks and marks the packet later than this time (and is re-validated).
+    """
+    with transaction.atomic():
+        rows = _bundle_packets().filter(pk__any=packet_ids)
+        if open_only:
+            rows = rows.filter(status__in=OPEN_STATUSES)
+        packets = list(rows.select_for_update(of=("self",)).order_by("pk"))
+        if not packets:
+            return []
+        computed_at = _database_clock()
+        for program_id in {packet.program_id for packet in packets} - set(programs):
+            programs[program_id] = program_rules(program_id)
+        bundles = packet_bundles(packets, history=False)
+        evaluated = [
+            (bundle.packet, bundle_evaluate(bundle, programs[bundle.packet.program_id]))
+            for bundle in bundles
+        ]
+        _replace_findings(evaluated, computed_at)
+    return packets
 
 
 def packet_validate(*, packet: Packet, program: RebateProgram | None = None) -> list[Finding]:
@@ -907,38 +960,32 @@ def packet_validate(*, packet: Packet, program: RebateProgram | None = None) -> 
     the caller's transaction (the write-back saving a correction calls it): the packet
     row is locked while its findings are replaced, so two validations never mix.
     `program`: the packet's program as `program_rules` loads it, when the caller has it
-    already (many packets of one program); loaded here otherwise.
+    already; loaded here otherwise.
     """
-    with transaction.atomic():
-        locked = _bundle_packets().select_for_update(of=("self",)).get(pk=packet.pk)
-        bundle = packet_bundle_for(locked)
-        if program is None or program.pk != locked.program_id:
-            program = program_rules(locked.program_id)
-        evaluation = bundle_evaluate(bundle, program)
-        findings = _replace_findings(locked, evaluation)
+    programs = {program.pk: program} if program is not None else {}
+    validated = _validate_chunk([packet.pk], programs, open_only=False)
+    if not validated:
+        raise Packet.DoesNotExist(f"packet {packet.pk} does not exist")
     for name in ("error_count", "warning_count", "estimated_amount", "validated_at"):
-        setattr(packet, name, getattr(locked, name))
-    return findings
+        setattr(packet, name, getattr(validated[0], name))
+    return list(Finding.objects.filter(packet_id=packet.pk).order_by("id"))
+
+
+#: Packets per validation transaction and per validation task (and per document fetching
+#: task of new packets).
+CHUNK = 200
 
 
 def packets_validate(*, packet_ids: Iterable[int]) -> int:
-    """Validate many packets (open ones only: filed packets keep their findings).
-
-    Each program's rows are loaded once, not once per packet.
-    """
-    packets = list(
-        Packet.objects.filter(pk__in=list(packet_ids), status__in=OPEN_STATUSES).only(
-            "pk", "program_id"
-        )
-    )
-    programs = {pk: program_rules(pk) for pk in {packet.program_id for packet in packets}}
-    for packet in packets:
-        packet_validate(packet=packet, program=programs[packet.program_id])
-    return len(packets)
-
-
-#: Packets per validation task (and per document fetching task of new packets).
-CHUNK = 200
+    """Validate many packets (open ones only: filed packets keep their findings), CHUNK at
+    a time, each chunk in one transaction and a fixed number of queries. Each program's
+    rows are loaded once, not once per packet."""
+    ids = sorted(set(packet_ids))
+    programs: dict[int, RebateProgram] = {}
+    done = 0
+    for start in range(0, len(ids), CHUNK):
+        done += len(_validate_chunk(ids[start : start + CHUNK], programs, open_only=True))
+    return done
 
 
 def packets_validate_in_workers(packet_ids: list[int]) -> None:
@@ -946,8 +993,9 @@ def packets_validate_in_workers(packet_ids: list[int]) -> None:
     committed: a worker must see the rows)."""
     from autofile.packets.tasks import validate_packets
 
-    for start in range(0, len(packet_ids), CHUNK):
-        validate_packets.delay(packet_ids[start : start + CHUNK])
+    ids = sorted(set(packet_ids))
+    for start in range(0, len(ids), CHUNK):
+        validate_packets.delay(ids[start : start + CHUNK])
 
 
 def issues_summary(messages: list[str], limit: int = 3) -> str:

@@ -16,6 +16,7 @@ from autofile.mirror.models import Connection
 from autofile.packets.errors import TransitionRefused
 from autofile.packets.models import Packet, PacketEvent, PacketStatus, RebateProgram
 from autofile.packets.selectors import packet_actions, packet_bundle
+from autofile.packets.selectors.packets import _bundle_packets, packet_bundles
 from autofile.packets.services import (
     kickback_reason_create,
     packet_approve,
@@ -440,7 +441,8 @@ def test_the_bundle_reads_everything_in_a_fixed_number_of_queries(
     packet = _packet_with(organization, n)
     # packet, customer contacts, location contacts, appointments, their assignments,
     # invoices, items, payments, estimates, estimate items, equipment, agreements, forms,
-    # attachments, AutoFile's own documents, earlier packets, findings, events
+    # attachments, AutoFile's own documents, earlier packets (with their job and location),
+    # findings, events
     with django_assert_num_queries(18):
         bundle = packet_bundle(organization=organization, packet_id=packet.pk)
         assert bundle is not None
@@ -459,6 +461,51 @@ def test_the_bundle_reads_everything_in_a_fixed_number_of_queries(
     assert len(bundle.service_agreements) == len(bundle.earlier_packets) == n
     assert len(bundle.technicians) == n
     assert bundle.sold_estimate is not None and len(bundle.payments) == 1
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_chunk_loader_reads_a_chunk_in_a_fixed_number_of_queries(
+    organization: Organization, n: int, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    """Validation loads its packets' bundles a chunk at a time, in as many queries for 12
+    packets (each on a tenant of its own) as for 2, and each bundle holds its own rows."""
+    packets = [_packet_with(organization, 3) for _ in range(n)]
+    # The same address on another location record of the first packet's tenant.
+    first = packets[0]
+    assert first.job.location is not None
+    moved = LocationFactory.create(
+        connection=first.job.connection,
+        street=first.job.location.street.lower(),
+        zip=first.job.location.zip,
+    )
+    elsewhere = PacketFactory.create(
+        job=JobFactory.create(
+            connection=first.job.connection, location=moved, location_st_id=moved.st_id
+        ),
+        program=first.program,
+    )
+    loaded = list(_bundle_packets().filter(pk__in=[p.pk for p in packets]).order_by("pk"))
+    # contacts (customer, location), equipment, agreements, appointments and their
+    # assignments, invoices, items, payments, estimates, estimate items, forms,
+    # attachments, AutoFile's documents, earlier packets (with their job and location)
+    with django_assert_num_queries(15):
+        bundles = packet_bundles(loaded, history=False)
+    for bundle in bundles:
+        assert len(bundle.customer_contacts) == len(bundle.location_contacts) == 3
+        assert len(bundle.appointments) == len(bundle.technicians) == 3
+        assert [len(i.items_list) for i in bundle.invoices] == [3]  # type: ignore[attr-defined]
+        assert len(bundle.equipment) == len(bundle.estimate_items) == 3
+        assert {u.location_st_id for u in bundle.equipment} == {bundle.job.location_st_id}
+        assert len(bundle.form_submissions) == len(bundle.attachments) == 3
+        assert len(bundle.service_agreements) == 3 and len(bundle.payments) == 1
+        assert {p.job.location_st_id for p in bundle.earlier_packets} <= {
+            bundle.job.location_st_id,
+            moved.st_id,
+        }
+        assert bundle.findings == [] and bundle.events == []
+    first_earlier = {p.pk for p in bundles[0].earlier_packets}
+    assert elsewhere.pk in first_earlier and len(first_earlier) == 4
+    assert all(len(b.earlier_packets) == 3 for b in bundles[1:])
 
 
 def test_the_bundle_of_another_organizations_packet_is_none(
