@@ -17,6 +17,24 @@ if TYPE_CHECKING:
     from integrations.servicetitan.simulator import Simulator
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Users are made in most tests; the production hasher costs ~100 ms per password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """`--reuse-db` keeps the test database between runs, and a run interrupted inside a
+    transactional test leaves its committed rows behind (duplicate keys in every test after
+    a Ctrl-C). Each run starts from empty tables."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def organization(db: None) -> Organization:
     return OrganizationFactory.create(name="Lone Star Comfort")

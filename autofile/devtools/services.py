@@ -90,7 +90,8 @@ def _embedded_postgres(mode: str, db: str) -> str:
 
 
 def find_postgres(mode: str) -> tuple[str, str]:
-    db = "autofile"
+    # The demo and the tests never share a database: the tests' runs would flush the demo.
+    db = "autofile" if mode == "demo" else "autofile_tests"
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"], "PostgreSQL from DATABASE_URL"
     if _local_postgres_works():

@@ -17,6 +17,7 @@ import pytest
 from autofile.accounts.models import Organization, User
 from autofile.mirror.models import Connection, SyncRun
 from autofile.packets.models import ImportRule, Packet
+from tests.waiting import wait_for, worker_idle
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -24,28 +25,6 @@ if TYPE_CHECKING:
     from integrations.servicetitan.simulator import Simulator
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 120.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.25)
-    raise AssertionError("gave up waiting")
-
-
-def worker_idle() -> bool:
-    """No task running or waiting in the test worker, and none queued on the broker."""
-    from celery.worker import state
-
-    from autofile.celery import app
-
-    if state.active_requests or state.reserved_requests:
-        return False
-    with app.connection_for_read() as connection:
-        client: Any = connection.default_channel.client  # type: ignore[attr-defined]
-        return not any(client.llen(key) for key in client.keys("*") if client.type(key) == b"list")
 
 
 def settle() -> None:

@@ -5,8 +5,6 @@ Real PostgreSQL, real Redis, a real Celery worker, and the simulator over HTTP.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -20,17 +18,9 @@ from autofile.mirror.services import connection_upsert
 from autofile.mirror.tasks import sync_connection, sync_due_connections
 from autofile.packets.models import ImportRule, Packet, RebateProgram
 from integrations.servicetitan.simulator import Simulator
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.2)
-    raise AssertionError("gave up waiting")
 
 
 def test_a_job_tagged_in_servicetitan_becomes_a_packet_in_the_queue(

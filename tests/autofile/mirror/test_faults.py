@@ -9,7 +9,6 @@ the run and shown on the sync page, and arrive once ServiceTitan sends them whol
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,17 +22,9 @@ from autofile.accounts.models import User
 from autofile.mirror.models import Connection, QuarantinedRecord, SyncRun
 from integrations.servicetitan.simulator import Simulator
 from tests.autofile.mirror.conftest import MIRRORED, assert_mirror_is_exact, row_key, tenant_rows
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 180.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.2)
-    raise AssertionError("gave up waiting")
 
 
 def sync_through_the_worker(client: Client, connection: Connection, *, full: bool = False) -> None:

@@ -17,7 +17,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -34,6 +33,7 @@ from autofile.mirror.services import connection_upsert
 from autofile.mirror.tasks import sync_connection
 from integrations.servicetitan.simulator import Simulator, SimulatorConfig, run_in_thread
 from tests.autofile.mirror.conftest import MIRRORED, TENANT, assert_mirror_is_exact, tenant_client
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -41,15 +41,6 @@ ROOT = Path(__file__).resolve().parents[3]
 LEASE_SECONDS = 3
 VISIBILITY_TIMEOUT = 4
 KILLED_IN = "invoice-items"  # 961 rows: ~97 pages of 10
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 120.0, every: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(every)
-    raise AssertionError("gave up waiting")
 
 
 @pytest.fixture
@@ -101,7 +92,8 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen[by
             [sys.executable, "-m", "celery", "-A", "autofile", "worker", "--pool", "solo",
              "-Q", "sync", "-n", f"{name}@%h", "--without-gossip", "--without-mingle",
              "--loglevel", "INFO"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**env, "PGAPPNAME": f"kill-resume-{name}"},
+            stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         started.append(process)
         return process
@@ -116,6 +108,16 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen[by
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _backends(application_name: str) -> int:
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+            [application_name],
+        )
+        (count,) = cursor.fetchone()
+    return int(count)
 
 
 def _token_position(token: str) -> tuple[int, int]:
@@ -161,7 +163,9 @@ def test_a_backfill_killed_mid_page_resumes_to_the_exact_mirror(
     killed_at = timezone.now()
 
     # What survived is what committed: every page's rows together with its cursor. A COMMIT
-    # the worker sent just before it died may still land, so read it all in one snapshot.
+    # the worker sent just before it died may still land while its backend lives on, so wait
+    # until the backend has left, then read it all in one snapshot.
+    wait_for(lambda: not _backends("kill-resume-first"), what="the killed worker's backend")
     with transaction.atomic():
         with db.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")

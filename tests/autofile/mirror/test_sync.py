@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -27,19 +26,11 @@ from autofile.mirror.services import connection_sync, packet_documents_fetch, sy
 from autofile.mirror.tasks import DUE_SYNC_EXPIRES, sync_connection, sync_due_connections
 from integrations.servicetitan.simulator import Simulator
 from tests.autofile.mirror.conftest import assert_mirror_is_exact, queued_messages
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MIRRORED = [r for r in RESOURCES if r.feed.kind != "per_job"]
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 90.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.2)
-    raise AssertionError("gave up waiting")
 
 
 def mirrored_counts(connection: Connection) -> dict[str, int]:

@@ -4,7 +4,6 @@ quarantined records, and the buttons that queue a sync or a full resync."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +20,7 @@ from autofile.mirror.models import Connection, Customer, QuarantinedRecord, Sync
 from autofile.mirror.registry import RESOURCES
 from integrations.servicetitan.simulator import Simulator
 from tests.factories import ConnectionFactory
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -377,9 +377,11 @@ def test_resync_of_one_resource_runs_in_a_worker_and_reads_it_all_again(
     client = signed_in(admin_user)
     url = reverse("mirror:sync_start", args=[sim_connection.pk])
     client.post(url, {"resource": "customers"})
-    _wait(lambda: SyncRun.objects.filter(connection=sim_connection, finished_at__isnull=False))
+    wait_for(lambda: SyncRun.objects.filter(connection=sim_connection, finished_at__isnull=False))
     client.post(url, {"resource": "customers", "full": "1"})
-    _wait(lambda: SyncRun.objects.filter(connection=sim_connection, finished_at__isnull=False)[1:])
+    wait_for(
+        lambda: SyncRun.objects.filter(connection=sim_connection, finished_at__isnull=False)[1:]
+    )
 
     runs = list(SyncRun.objects.filter(connection=sim_connection).order_by("started_at"))
     total = sim.state()["customers"]
@@ -390,12 +392,3 @@ def test_resync_of_one_resource_runs_in_a_worker_and_reads_it_all_again(
     assert Customer.objects.filter(connection=sim_connection).count() == total
     page = client.get(reverse("mirror:sync_detail", args=[sim_connection.pk])).content.decode()
     assert "hx-trigger" not in page.split("<h2>History</h2>")[0]
-
-
-def _wait(condition: Callable[[], Any], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("gave up waiting")

@@ -6,7 +6,6 @@ The simulator over HTTP, a real Celery worker, PostgreSQL and Redis.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -27,30 +26,9 @@ from autofile.packets.models import Finding, Packet
 from autofile.packets.selectors import rule_jobs
 from autofile.packets.services import program_copy_example, program_update, rule_create
 from integrations.servicetitan.simulator import Simulator
+from tests.waiting import wait_for, worker_idle
 
 pytestmark = pytest.mark.slow
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 120.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.3)
-    raise AssertionError("gave up waiting")
-
-
-def worker_idle() -> bool:
-    """No task waits in the queues and the (in-process) worker runs none."""
-    from celery.worker import state
-
-    from autofile.celery import app
-    from autofile.core import queues
-
-    with app.connection_for_write() as connection:
-        client = connection.default_channel.client  # type: ignore[attr-defined]
-        waiting = sum(client.llen(queue) for queue in queues.ALL)
-    return waiting == 0 and not state.active_requests and not state.reserved_requests
 
 
 def settled() -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,16 +40,6 @@ RESOURCES = [
     "invoices",
     "invoice-items",
 ]
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 60.0, every: float = 0.1) -> Any:
-    """Poll until `condition()` is truthy (no assertion about how long it took)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(every)
-    raise AssertionError("gave up waiting")
 
 
 @dataclass

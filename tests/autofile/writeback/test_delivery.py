@@ -40,8 +40,8 @@ from tests.autofile.writeback.conftest import (
     invoice_items,
     resync,
     tag,
-    wait_for,
 )
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("celery_worker")]
 

@@ -15,7 +15,8 @@ from autofile.review.validation import CorrectionInvalid
 from autofile.writeback.models import OutboxKind, OutboxMessage, OutboxStatus
 from autofile.writeback.services import corrections_confirm
 from integrations.servicetitan.simulator import Simulator
-from tests.autofile.writeback.conftest import a_location, resync, wait_for
+from tests.autofile.writeback.conftest import a_location, resync
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("celery_worker")]
 
