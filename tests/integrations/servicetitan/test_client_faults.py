@@ -3,8 +3,6 @@ plus the ones only a mock transport can stage (timeouts after send, connect erro
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -20,6 +18,7 @@ from integrations.servicetitan import (
     WriteOutcomeUnknownError,
 )
 from integrations.servicetitan.simulator import Simulator, run_in_thread
+from tests.waiting import wait_for
 
 from .conftest import (
     FAST_OPTIONS,
@@ -382,21 +381,12 @@ def test_timeouts_over_real_http(make_client: ClientFactory) -> None:
                 client.bookings.list()
             with pytest.raises(WriteOutcomeUnknownError):
                 client.bookings.create(provider, BOOKING)
-    assert wait_for(lambda: len(posts_to(sim, "/bookings")) == 1)  # logged once it finishes
+    wait_for(lambda: len(posts_to(sim, "/bookings")) == 1, every=0.02)  # logged once it finishes
     assert len(posts_to(sim, "/bookings")) == 1
 
 
 def posts_to(sim: Simulator, suffix: str) -> list[dict[str, Any]]:
     return [e for e in sim.requests() if e["method"] == "POST" and e["path"].endswith(suffix)]
-
-
-def wait_for(condition: Callable[[], bool], limit: float = 5.0) -> bool:
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def test_dropped_connection_over_real_http(make_client: ClientFactory) -> None:
