@@ -113,7 +113,9 @@ def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 def _secure(response: HttpResponse) -> HttpResponse:
     response["Content-Security-Policy"] = PUBLIC_CSP
-    response["Referrer-Policy"] = "no-referrer"
+    # The link's token must not leak to other sites; "no-referrer" would also make browsers
+    # send `Origin: null` on the page's own form posts, which CSRF protection refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

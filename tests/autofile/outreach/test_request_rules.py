@@ -307,4 +307,5 @@ def test_the_public_pages_limit_posts_too(
     limited = public.get(link)
     assert limited.status_code == 429 and limited["Retry-After"] == "60"
     assert "default-src 'none'" in limited["Content-Security-Policy"]
+    assert limited["Referrer-Policy"] == "same-origin"  # the token never leaves the site
     cache.clear()
