@@ -9,8 +9,11 @@ the packet row; errors block "ready".
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
+import difflib
 import fnmatch
+import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,11 +27,20 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from autofile.core.normalize import normalize_phone
+from autofile.core.normalize import (
+    compare_values,
+    normalize_address,
+    normalize_model,
+    normalize_name,
+    normalize_phone,
+)
 from autofile.mirror.models import (
     CustomerContact,
+    EstimateItem,
+    FormSubmission,
     InstalledEquipment,
     Invoice,
+    InvoiceItem,
     JobAttachment,
     LocationContact,
 )
@@ -67,6 +79,8 @@ class Issue:
     field: str = ""
     requirement: ProgramRequirement | None = None
     eligibility_check: EligibilityCheck | None = None
+    #: What the page shows beyond the message (`Finding.detail`), e.g. the values compared.
+    detail: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
     def key(self) -> tuple[str, str, int | None, str]:
@@ -724,6 +738,356 @@ def _invoice_totals(bundle: PacketBundle, check: EligibilityCheck) -> Iterator[I
         )
 
 
+# --- cross-document consistency
+
+#: One value a document states, where it states it: (source label, value, subject, id, field).
+Stated = tuple[str, str, str, int | None, str]
+
+_TAG = re.compile(r"<[^>]+>")
+_MODEL_TEXT = re.compile(
+    r"\bmodel(?:\s*(?:no\.?|number|num|#))?\s*[:#]?\s*"
+    r"(?P<value>[A-Z0-9][A-Z0-9-]*(?:\s*/\s*[A-Z0-9][A-Z0-9-]*)*)",
+    re.IGNORECASE,
+)
+_SERIAL_TEXT = re.compile(
+    r"\b(?:serial(?:\s*(?:no\.?|number|num|#))?|s/n)\s*[:#]?\s*(?P<value>[A-Z0-9][A-Z0-9-]{3,})",
+    re.IGNORECASE,
+)
+_AHRI_TEXT = re.compile(
+    r"\bAHRI\b[^0-9\n]{0,40}?(?P<value>\d{6,12})\b", re.IGNORECASE
+)  # "AHRI Certified Reference Number: 201234567", "ahri-certificate-201234567.pdf"
+
+
+def plain_text(value: str) -> str:
+    """HTML (ServiceTitan descriptions) as the words a person reads."""
+    return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", value or ""))).strip()
+
+
+def _stated(pattern: re.Pattern[str], text: str) -> str:
+    """The value a text states after its label ("Model 25VNA036A003."), if any; a value
+    needs a digit (so "Model Number" in a heading is no model)."""
+    for found in pattern.finditer(plain_text(text)):
+        value = found.group("value").strip()
+        if any(c.isdigit() for c in value):
+            return value
+    return ""
+
+
+def form_answers(form: FormSubmission) -> list[tuple[str, str]]:
+    """A form submission's answers as (field name, value), sections flattened."""
+    answers: list[tuple[str, str]] = []
+
+    def walk(units: Any) -> None:
+        for unit in units if isinstance(units, list) else ():
+            if not isinstance(unit, dict):
+                continue
+            value = unit.get("value")
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                answers.append((str(unit.get("name") or ""), str(value).strip()))
+            walk(unit.get("units"))
+
+    walk(form.raw.get("units") if isinstance(form.raw, dict) else None)
+    return answers
+
+
+def _unit_invoice_item(bundle: PacketBundle, unit: InstalledEquipment) -> InvoiceItem | None:
+    items = bundle.invoice_items
+    for item in items:
+        if unit.invoice_item_st_id is not None and item.st_id == unit.invoice_item_st_id:
+            return item
+    for item in items:
+        if item.installed_equipment_st_id == unit.st_id:
+            return item
+    if unit.equipment_st_id is not None:
+        return next((i for i in items if i.sku_st_id == unit.equipment_st_id), None)
+    return None
+
+
+def _unit_estimate_item(bundle: PacketBundle, unit: InstalledEquipment) -> EstimateItem | None:
+    if unit.equipment_st_id is None:
+        return None
+    return next((i for i in bundle.estimate_items if i.sku_st_id == unit.equipment_st_id), None)
+
+
+def _form_fields_for(
+    bundle: PacketBundle, unit: InstalledEquipment, word: str
+) -> list[tuple[FormSubmission, str, str]]:
+    """The form answers naming this unit's `word` ("model", "serial"): fields named after
+    its equipment type ("Heat Pump Model Number"), the n-th for the n-th unit of that type;
+    a form with a single such field speaks of the job's only unit."""
+    kind = unit.equipment_type.strip().casefold()
+    same_type = bundle.units(unit.equipment_type)
+    position = next((n for n, u in enumerate(same_type) if u.pk == unit.pk), 0)
+    found: list[tuple[FormSubmission, str, str]] = []
+    for form in bundle.form_submissions:
+        fields = [(n, v) for n, v in form_answers(form) if word in n.casefold() and v]
+        typed = [(n, v) for n, v in fields if kind and n.casefold().startswith(kind)]
+        if typed:
+            if position < len(typed):
+                found.append((form, *typed[position]))
+        elif len(fields) == 1 and len(bundle.equipment) == 1:
+            found.append((form, *fields[0]))
+    return found
+
+
+def _certificates(bundle: PacketBundle) -> list[JobAttachment]:
+    return [a for a in bundle.attachments if "ahri" in a.file_name.casefold()]
+
+
+def _certificate_text(attachment: JobAttachment) -> str:
+    return getattr(attachment, "text", "") or ""
+
+
+def _model_sources(bundle: PacketBundle, unit: InstalledEquipment) -> list[Stated]:
+    """Where the unit's model number is stated: the unit itself, its invoice item (the
+    model its description names; a SKU code or name naming it), the sold estimate's item,
+    form answers and the AHRI certificate."""
+    where = f"Unit {bundle.unit_label(unit)[5:]}"
+    sources: list[Stated] = [(where, unit.model.strip(), "equipment", unit.pk, "model")]
+    key = normalize_model(unit.model)
+    item = _unit_invoice_item(bundle, unit)
+    if item is not None:
+        value = _stated(_MODEL_TEXT, item.description)
+        if not value:
+            # A SKU code or name naming the model (or its base model) agrees; one that names
+            # no model says nothing.
+            for text in (item.sku_name, item.display_name):
+                token_keys = [normalize_model(t) for t in re.split(r"[\s,;()]+", text)]
+                if any(
+                    len(k) >= 6 and (k.startswith(key) or key.startswith(k)) for k in token_keys
+                ):
+                    value = unit.model.strip()
+                    break
+        if value:
+            label = f"Invoice item “{item.display_name or item.sku_name or item.st_id}”"
+            sources.append((label, value, "invoice_item", item.pk, "description"))
+    estimate_item = _unit_estimate_item(bundle, unit)
+    if estimate_item is not None:
+        value = _stated(_MODEL_TEXT, estimate_item.description)
+        if value and bundle.sold_estimate is not None:
+            label = f"Sold estimate “{bundle.sold_estimate.name or bundle.sold_estimate.st_id}”"
+            sources.append((label, value, "estimate", bundle.sold_estimate.pk, "items"))
+    for form, name, value in _form_fields_for(bundle, unit, "model"):
+        sources.append((f"Form “{form.form_name}”: {name}", value, "forms", form.pk, name))
+    for certificate in _certificates(bundle):
+        named = _certificate_models(_certificate_text(certificate))
+        if not named:
+            continue
+        # The certificate's model closest to this unit's (a pair names two).
+        value = max(named, key=lambda m: _similarity(normalize_model(m), key))
+        if _similarity(normalize_model(value), key) >= 0.6:
+            sources.append((f"Certificate “{certificate.file_name}”", value, "documents", None, ""))
+    return sources
+
+
+def _certificate_models(text: str) -> list[str]:
+    """The model numbers an AHRI certificate names ("Outdoor Unit Model Number: X")."""
+    return [
+        found.group("value").strip()
+        for found in _MODEL_TEXT.finditer(plain_text(text))
+        if any(c.isdigit() for c in found.group("value"))
+    ]
+
+
+def _similarity(one: str, other: str) -> float:
+    return difflib.SequenceMatcher(None, one, other, autojunk=False).ratio()
+
+
+def _serial_sources(bundle: PacketBundle, unit: InstalledEquipment) -> list[Stated]:
+    where = f"Unit {bundle.unit_label(unit)[5:]}"
+    sources: list[Stated] = [
+        (where, unit.serial_number.strip(), "equipment", unit.pk, "serial_number")
+    ]
+    item = _unit_invoice_item(bundle, unit)
+    if item is not None and (value := _stated(_SERIAL_TEXT, item.description)):
+        label = f"Invoice item “{item.display_name or item.sku_name or item.st_id}”"
+        sources.append((label, value, "invoice_item", item.pk, "description"))
+    for form, name, value in _form_fields_for(bundle, unit, "serial"):
+        sources.append((f"Form “{form.form_name}”: {name}", value, "forms", form.pk, name))
+    key = normalize_model(unit.serial_number)
+    for certificate in _certificates(bundle):
+        text = plain_text(_certificate_text(certificate))
+        serials = [m.group("value") for m in _SERIAL_TEXT.finditer(text)]
+        close = [s for s in serials if _similarity(normalize_model(s), key) >= 0.7]
+        if close:
+            value = max(close, key=lambda s: _similarity(normalize_model(s), key))
+            sources.append((f"Certificate “{certificate.file_name}”", value, "documents", None, ""))
+    return sources
+
+
+def _disagreement(
+    sources: list[Stated], normalizer: Any
+) -> tuple[list[Stated], dict[str, Any]] | None:
+    """None when every stated value agrees; else the sources that differ from the first
+    (the record of truth) and the finding's detail."""
+    stated = [s for s in sources if s[1]]
+    if len(stated) < 2:
+        return None
+    keys = [normalizer(s[1]) for s in stated]
+    if len(set(keys)) == 1:
+        return None
+    odd = [s for s, k in zip(stated, keys, strict=True) if k != keys[0]]
+    values = compare_values([(s[0], s[1], k) for s, k in zip(stated, keys, strict=True)])
+    return odd, {"values": values}
+
+
+def _listing(sources: list[Stated]) -> str:
+    return "; ".join(f"{label}: “{value}”" for label, value, *_ in sources if value)
+
+
+def _mismatch_issue(
+    code: str, what: str, sources: list[Stated], check: EligibilityCheck, normalizer: Any
+) -> Iterator[Issue]:
+    found = _disagreement(sources, normalizer)
+    if found is None:
+        return
+    odd, detail = found
+    # The finding sits on the record that disagrees (where a reviewer corrects it), unless
+    # that is a document AutoFile cannot edit: then on the record of truth.
+    target = next((s for s in odd if s[2] != "documents"), sources[0])
+    yield Issue(
+        code,
+        check.severity,
+        f"{what} differs between documents: {_listing(sources)}.",
+        target[2],
+        target[3],
+        target[4],
+        eligibility_check=check,
+        detail=detail,
+    )
+
+
+def _equipment_consistent(bundle: PacketBundle, check: EligibilityCheck) -> Iterator[Issue]:
+    for unit in bundle.units(check.equipment_type):
+        label = bundle.unit_label(unit)
+        if unit.model.strip().casefold() not in PLACEHOLDERS:
+            yield from _mismatch_issue(
+                "equipment_model_inconsistent",
+                f"The model number of {label}",
+                _model_sources(bundle, unit),
+                check,
+                normalize_model,
+            )
+        if unit.serial_number.strip().casefold() not in PLACEHOLDERS:
+            yield from _mismatch_issue(
+                "equipment_serial_inconsistent",
+                f"The serial number of {label}",
+                _serial_sources(bundle, unit),
+                check,
+                normalize_model,
+            )
+    yield from _mismatch_issue(
+        "ahri_reference_inconsistent",
+        "The AHRI reference number",
+        _ahri_sources(bundle),
+        check,
+        normalize_model,
+    )
+
+
+def _ahri_sources(bundle: PacketBundle) -> list[Stated]:
+    """The AHRI reference number as the job's field, the certificate's file name and text
+    and form answers state it."""
+    sources: list[Stated] = []
+    value = bundle.job_field("AHRI Reference") or bundle.job_field("AHRI Reference Number")
+    if value:
+        sources.append(
+            ("Job field “AHRI Reference”", value, "job", bundle.job.pk, "AHRI Reference")
+        )
+    for certificate in _certificates(bundle):
+        found = _AHRI_TEXT.search(certificate.file_name.replace("-", " ").replace("_", " "))
+        if found:
+            sources.append(
+                (f"Certificate file name “{certificate.file_name}”", found.group("value"),
+                 "documents", None, "")
+            )  # fmt: skip
+        found = _AHRI_TEXT.search(plain_text(_certificate_text(certificate)))
+        if found:
+            sources.append(
+                (f"Certificate “{certificate.file_name}”", found.group("value"), "documents",
+                 None, "")
+            )  # fmt: skip
+    for form in bundle.form_submissions:
+        for name, answer in form_answers(form):
+            if "ahri" in name.casefold() and answer:
+                sources.append((f"Form “{form.form_name}”: {name}", answer, "forms", form.pk, name))
+    return sources
+
+
+def invoice_party(invoice: Invoice) -> tuple[str, dict[str, str]]:
+    """The customer name and install address an invoice prints (ServiceTitan's
+    `customer.name` and `locationAddress`)."""
+    raw = invoice.raw if isinstance(invoice.raw, dict) else {}
+    customer = raw.get("customer")
+    name = str(customer.get("name") or "").strip() if isinstance(customer, dict) else ""
+    address = raw.get("locationAddress")
+    parts = (
+        {k: str(address.get(k) or "").strip() for k in ("street", "unit", "city", "state", "zip")}
+        if isinstance(address, dict)
+        else {}
+    )
+    return name, parts
+
+
+def _address_text(parts: dict[str, str]) -> str:
+    street = " ".join(p for p in (parts.get("street", ""), parts.get("unit", "")) if p)
+    state_zip = " ".join(p for p in (parts.get("state", ""), parts.get("zip", "")) if p)
+    return ", ".join(p for p in (street, parts.get("city", ""), state_zip) if p)
+
+
+def _address_key(parts: dict[str, str]) -> str:
+    return normalize_address(
+        parts.get("street", ""),
+        parts.get("unit", ""),
+        parts.get("city", ""),
+        parts.get("state", ""),
+        parts.get("zip", ""),
+    )
+
+
+def _customer_consistent(bundle: PacketBundle, check: EligibilityCheck) -> Iterator[Issue]:
+    """The customer's name and the install address as the invoice prints them, as the
+    customer and location records hold them (what the program's form will carry), and as
+    form answers state the name."""
+    invoice = bundle.invoice
+    printed_name, printed_address = invoice_party(invoice) if invoice else ("", {})
+    reference = f"Invoice {invoice.reference_number or invoice.st_id}" if invoice else ""
+    customer = bundle.customer
+    names: list[Stated] = []
+    if customer is not None:
+        names.append(("Customer (the application)", customer.name.strip(), "customer",
+                      customer.pk, "name"))  # fmt: skip
+    if invoice is not None and printed_name:
+        names.append((reference, printed_name, "invoice", invoice.pk, "customer"))
+    for form in bundle.form_submissions:
+        for name, answer in form_answers(form):
+            folded = name.casefold()
+            if answer and ("customer name" in folded or "homeowner name" in folded):
+                names.append((f"Form “{form.form_name}”: {name}", answer, "forms", form.pk, name))
+    if names and names[0][2] == "customer":
+        yield from _mismatch_issue(
+            "customer_name_inconsistent", "The customer's name", names, check, normalize_name
+        )
+    location = bundle.location
+    if location is None or invoice is None or not printed_address:
+        return
+    held = {k: str(getattr(location, k) or "") for k in ("street", "unit", "city", "state", "zip")}
+    addresses: list[Stated] = [
+        ("Install location (the application)", _address_text(held), "location", location.pk,
+         "street"),
+        (reference, _address_text(printed_address), "invoice", invoice.pk, "location_address"),
+    ]  # fmt: skip
+    keys = {_address_text(held): _address_key(held),
+            _address_text(printed_address): _address_key(printed_address)}  # fmt: skip
+    yield from _mismatch_issue(
+        "install_address_inconsistent",
+        "The install address",
+        addresses,
+        check,
+        lambda text: keys.get(text, text),
+    )
+
+
 # --- measures
 
 
@@ -823,6 +1187,10 @@ def check_issues(
         yield from _invoice_totals(bundle, check)
     elif kind == Check.MEASURE_MATCHED:
         yield from _measure_matched(bundle, check, matches)
+    elif kind == Check.EQUIPMENT_CONSISTENT:
+        yield from _equipment_consistent(bundle, check)
+    elif kind == Check.CUSTOMER_CONSISTENT:
+        yield from _customer_consistent(bundle, check)
 
 
 # --- running it
@@ -879,6 +1247,7 @@ def _finding(packet: Packet, issue: Issue) -> Finding:
         field=issue.field[:100],
         requirement=issue.requirement,
         eligibility_check=issue.eligibility_check,
+        detail=issue.detail,
     )
 
 
