@@ -362,6 +362,24 @@ def job_attachment(t: Tenant, index: int) -> Record:
     return record
 
 
+def nameplate_unit(t: Tenant, record: Record) -> tuple[catalog.EquipmentModel, str] | None:
+    """The unit a job's nameplate photo (``nameplate-<kind>-<model>.jpg``) shows, with its
+    serial, or None for any other attachment."""
+    name = str(record.get("fileName") or "")
+    job_id = record.get("_jobId")
+    if not name.startswith("nameplate-") or not isinstance(job_id, int):
+        return None
+    job_index = job_id - ID_BASES["jobs"] - 1
+    if not 0 <= job_index < t.job_count:
+        return None
+    for ie in t.job_equipment.range_of(job_index):
+        _, model, serial = equipment_identity(t, ie)
+        slug = model.model.split("/")[0].strip().lower()
+        if name.endswith(f"-{slug}.jpg"):
+            return model, serial
+    return None
+
+
 def attachment_text(t: Tenant, record: Record) -> list[str]:
     """Lines printed into a generated PDF attachment."""
     job_id = record.get("_jobId")

@@ -3,12 +3,16 @@
 Every file opens in an ordinary viewer: the PNG is a zlib-compressed RGB image with valid CRCs,
 the JPEG a baseline 8x8 grey image with its own quantisation and Huffman tables, the PDF has a
 correct cross-reference table. Contents vary with ``key`` so files are distinguishable.
+Nameplate photos are drawn (Pillow) as the label a technician photographs: brand, model and
+serial readable, so pages and the filing PDF show something a person recognises.
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
+from functools import lru_cache
 
 from integrations.servicetitan.simulator.rng import Rng
 
@@ -70,6 +74,39 @@ def jpeg(key: int) -> bytes:
     scan = b"\x3f"
     eoi = b"\xff\xd9"
     return soi + app0 + com + dqt + sof0 + dht_dc + dht_ac + sos + scan + eoi
+
+
+@lru_cache(maxsize=256)
+def nameplate_jpeg(manufacturer: str, model: str, serial: str, rating: str, key: int) -> bytes:
+    """A 480x300 photo of an equipment nameplate: a brushed-metal plate with the brand, the
+    model and serial numbers and the rating line, slightly off-square like a phone photo."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    rng = Rng(key)
+    wall = (70 + rng.below(40), 74 + rng.below(40), 80 + rng.below(40))
+    photo = Image.new("RGB", (480, 300), wall)
+    plate = Image.new("RGB", (440, 250), (206, 208, 210))
+    draw = ImageDraw.Draw(plate)
+    for y in range(0, 250, 3):  # brushed metal
+        shade = 196 + (y * 7 + key) % 18
+        draw.line([(0, y), (440, y)], fill=(shade, shade + 2, shade + 4))
+    draw.rectangle([4, 4, 435, 245], outline=(60, 60, 64), width=3)
+    big, mid, small = (ImageFont.load_default(size=n) for n in (30, 20, 15))
+    ink = (24, 24, 28)
+    draw.text((20, 16), manufacturer.upper(), font=big, fill=ink)
+    draw.line([(20, 58), (420, 58)], fill=ink, width=2)
+    draw.text((20, 72), "MODEL NO.", font=small, fill=ink)
+    draw.text((20, 90), model, font=mid, fill=ink)
+    draw.text((20, 124), "SERIAL NO.", font=small, fill=ink)
+    draw.text((20, 142), serial, font=mid, fill=ink)
+    draw.text((20, 180), rating[:52], font=small, fill=ink)
+    draw.text((20, 210), "208/230 V  1 PH  60 Hz   R-454B", font=small, fill=ink)
+    angle = (rng.below(50) - 25) / 10
+    plate = plate.rotate(angle, expand=True, fillcolor=wall, resample=Image.Resampling.BICUBIC)
+    photo.paste(plate, ((480 - plate.width) // 2, (300 - plate.height) // 2))
+    out = io.BytesIO()
+    photo.filter(ImageFilter.SMOOTH).save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 def pdf(title: str, lines: list[str]) -> bytes:

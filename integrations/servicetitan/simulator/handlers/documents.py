@@ -10,8 +10,8 @@ from typing import Any
 
 from integrations.servicetitan.simulator import operations as ops
 from integrations.servicetitan.simulator.data.collections import Record
-from integrations.servicetitan.simulator.data.documents import attachment_text
-from integrations.servicetitan.simulator.data.files import content_type, render
+from integrations.servicetitan.simulator.data.documents import attachment_text, nameplate_unit
+from integrations.servicetitan.simulator.data.files import content_type, nameplate_jpeg, render
 from integrations.servicetitan.simulator.data.sales import ESTIMATE_ITEM_KEYS, status_model
 from integrations.servicetitan.simulator.handlers.base import Call, handler
 from integrations.servicetitan.simulator.handlers.common import patch, require_ref, unique_ints
@@ -371,8 +371,12 @@ def job_attachment_download(call: Call) -> Response:
         data, ctype, name = uploaded
     else:
         name = str(record["fileName"])
-        data = render(
-            name, int(record.get("_key") or record["id"]), attachment_text(call.tenant, record)
-        )
+        key = int(record.get("_key") or record["id"])
+        unit = nameplate_unit(call.tenant, record)
+        if unit is not None:
+            model, serial = unit
+            data = nameplate_jpeg(model.manufacturer, model.model, serial, model.rating_text, key)
+        else:
+            data = render(name, key, attachment_text(call.tenant, record))
         ctype = content_type(name)
     return Response(200, data, ctype, [("Content-Disposition", f'inline; filename="{name}"')])

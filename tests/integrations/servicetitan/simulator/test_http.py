@@ -191,3 +191,37 @@ def test_the_asgi_app_answers_like_the_wsgi_one() -> None:
     # event loop running in the main thread, where asyncio.run() refuses to start.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, scenario()).result()
+
+
+def test_nameplate_photos_show_the_units_model_and_serial(served: tuple[Simulator, str]) -> None:
+    """A nameplate photo is a real JPEG of a label; the installed-equipment record of the same
+    job carries the model and serial printed on it."""
+    import io
+
+    from PIL import Image
+
+    from integrations.servicetitan.simulator.data.documents import nameplate_unit
+    from integrations.servicetitan.simulator.data.files import nameplate_jpeg
+
+    sim, base_url = served
+    photo = next(
+        a for a in sim.store.iter_by_id("job-attachments") if a["fileName"].startswith("nameplate-")
+    )
+    units = [
+        e for e in sim.store.iter_by_id("installed-equipment") if e.get("_jobId") == photo["_jobId"]
+    ]
+    with _client(base_url) as client:
+        response = client.get(url("forms", f"jobs/attachment/{photo['id']}"))
+        again = client.get(url("forms", f"jobs/attachment/{photo['id']}"))
+    assert response.headers["content-type"] == "image/jpeg"
+    image = Image.open(io.BytesIO(response.content))
+    assert image.format == "JPEG" and image.size == (480, 300)
+    assert len({image.getpixel((x, 150)) for x in range(40, 440, 20)}) > 3  # a picture, not a fill
+    assert again.content == response.content
+    shown = nameplate_unit(sim.tenant, photo)
+    assert shown is not None
+    model, serial = shown
+    assert (model.model, serial) in {(u["model"], u["serialNumber"]) for u in units}
+    assert response.content == nameplate_jpeg(
+        model.manufacturer, model.model, serial, model.rating_text, int(photo["_key"])
+    )
