@@ -169,6 +169,10 @@ class ProgramRequirement(OrganizationOwned):
         EFFICIENCY_RATINGS = "efficiency_ratings", "Efficiency ratings (each unit)"
         ITEMIZED_INVOICE = "itemized_invoice", "Itemized invoice"
         JOB_FIELD = "job_field", "Job custom field"
+        CONTRACTOR_ENROLLMENT = (
+            "contractor_enrollment",
+            "Contractor enrollment number (current)",
+        )
         # documents
         PHOTO = "photo", "Photos"
         FORM = "form", "Completed form"
@@ -189,6 +193,7 @@ class ProgramRequirement(OrganizationOwned):
             Kind.EFFICIENCY_RATINGS,
             Kind.ITEMIZED_INVOICE,
             Kind.JOB_FIELD,
+            Kind.CONTRACTOR_ENROLLMENT,
         }
     )
 

@@ -102,6 +102,9 @@ class PacketBundle:
     sold_estimate: Estimate | None = None
     estimate_items: list[EstimateItem] = field(default_factory=list)
     equipment: list[InstalledEquipment] = field(default_factory=list)
+    #: Every active unit at the install location (this job's and earlier jobs'), for the
+    #: units-per-household limit.
+    location_equipment: list[InstalledEquipment] = field(default_factory=list)
     form_submissions: list[FormSubmission] = field(default_factory=list)
     attachments: list[JobAttachment] = field(default_factory=list)
     #: Documents AutoFile holds for the packet (homeowner uploads, signed forms).
@@ -491,6 +494,7 @@ def packet_bundles(packets: Sequence[Packet], *, history: bool = True) -> list[P
             item_keys = {item.st_id for item in bundle.invoice_items}
             candidates = equipment.get((connection_id, job.location_st_id), [])
             bundle.equipment = _job_units(job, candidates, item_keys)
+            bundle.location_equipment = candidates
             bundle.service_agreements = agreements.get((connection_id, job.location_st_id), [])
         bundle.form_submissions = forms.get((connection_id, job.st_id), [])
         bundle.attachments = attachments.get((connection_id, job.st_id), [])

@@ -30,6 +30,7 @@ from autofile.mirror.models import (
 )
 from autofile.packets.inputs import IMPORT_INPUTS, JOB_INPUTS, VALIDATION_INPUTS
 from autofile.packets.models import OPEN_STATUSES, Packet
+from autofile.packets.services.dates import packets_set_dates
 from autofile.packets.services.rules import active_rules, packets_import
 from autofile.packets.services.validation import packets_validate_in_workers
 
@@ -152,6 +153,9 @@ def packets_mirror_changed(*, connection: Connection, resource: str, ids: list[i
     job_ids = _job_ids_for(connection, resource, ids) if resource in JOB_INPUTS else None
     # Before the import: the packets it creates are queued for validation by the import.
     affected = _affected_packets(connection, resource, ids, job_ids) if validates else []
+    if resource == "jobs":
+        # A job's completion moved: its packets' install date and deadline follow at once.
+        packets_set_dates(job_ids=ids)
     created = 0
     if rules and job_ids:
         created = packets_import(connection=connection, job_ids=job_ids, rules=rules)

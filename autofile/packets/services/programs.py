@@ -26,10 +26,23 @@ from autofile.packets.models import (
     ProgramRequirement,
     RebateProgram,
 )
+from autofile.packets.services.dates import packets_set_dates
 from autofile.packets.services.validation import packets_validate_in_workers
 
 R = TypeVar("R", ProgramMeasure, ProgramRequirement, EligibilityCheck, KickbackReason)
 
+#: A program's own rules (beyond its rows) and where they come from.
+RULE_FIELDS = (
+    "submission_deadline_days",
+    "cap_percent_of_cost",
+    "max_units_per_household",
+    "incentive_line_required",
+    "preapproval_required",
+    "income_tiers",
+    "contractor_enrollment_number",
+    "contractor_enrollment_expires_on",
+    "source",
+)
 PROGRAM_FIELDS = (
     "name",
     "sponsor",
@@ -38,6 +51,7 @@ PROGRAM_FIELDS = (
     "starts_on",
     "ends_on",
     "is_active",
+    *RULE_FIELDS,
 )
 MEASURE_FIELDS = (
     "name",
@@ -47,6 +61,8 @@ MEASURE_FIELDS = (
     "minimum",
     "amount",
     "basis",
+    "income_tier",
+    "max_percent_of_cost",
     "position",
 )
 REQUIREMENT_FIELDS = (
@@ -112,6 +128,29 @@ def _clean_program(program: RebateProgram) -> None:
         errors.update(exc.message_dict)
     if program.starts_on and program.ends_on and program.starts_on > program.ends_on:
         errors.setdefault("ends_on", []).append("The program ends before it starts.")
+    cap = program.cap_percent_of_cost
+    if cap is not None and not 0 < cap <= 100:
+        errors.setdefault("cap_percent_of_cost", []).append(
+            "A percent of the project cost, more than 0 and at most 100."
+        )
+    if program.max_units_per_household == 0:
+        errors.setdefault("max_units_per_household", []).append(
+            "At least one unit (leave it empty for no limit)."
+        )
+    if program.submission_deadline_days == 0:
+        errors.setdefault("submission_deadline_days", []).append(
+            "At least one day (leave it empty for no deadline)."
+        )
+    if program.contractor_enrollment_expires_on and not program.contractor_enrollment_number:
+        errors.setdefault("contractor_enrollment_number", []).append(
+            "Give the enrollment number that expires on this date."
+        )
+    if program.pk and not program.income_tiers:
+        tiered = program.measures.exclude(income_tier="")
+        if tiered.exists():
+            errors.setdefault("income_tiers", []).append(
+                "Some measures pay one income tier only: clear their tier first."
+            )
     taken = RebateProgram.objects.filter(
         organization_id=program.organization_id, name=program.name
     ).exclude(pk=program.pk)
@@ -132,7 +171,10 @@ def program_create(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
     is_active: bool = True,
+    **rules: Any,
 ) -> RebateProgram:
+    """A new program; `rules`: any of RULE_FIELDS (deadline, caps, pre-approval, …)."""
+    _only(rules, RULE_FIELDS, "program")
     program = RebateProgram(
         organization=organization,
         name=name.strip(),
@@ -142,6 +184,7 @@ def program_create(
         starts_on=starts_on,
         ends_on=ends_on,
         is_active=is_active,
+        **rules,
     )
     _clean_program(program)
     program.save()
@@ -151,10 +194,17 @@ def program_create(
 @transaction.atomic
 def program_update(*, program: RebateProgram, **fields: Any) -> RebateProgram:
     _only(fields, PROGRAM_FIELDS, "program")
+    strip = ("name", "sponsor", "contractor_enrollment_number")
+    deadline_moved = (
+        "submission_deadline_days" in fields
+        and fields["submission_deadline_days"] != program.submission_deadline_days
+    )
     for key, value in fields.items():
-        setattr(program, key, value.strip() if key in ("name", "sponsor") else value)
+        setattr(program, key, value.strip() if key in strip and value else value)
     _clean_program(program)
     program.save()
+    if deadline_moved:
+        packets_set_dates(program_id=program.pk)
     program_revalidate_on_commit(program)
     return program
 
@@ -179,6 +229,15 @@ def _row_clean(row: models.Model) -> None:
 def _clean_measure(measure: ProgramMeasure) -> None:
     _row_clean(measure)
     errors: dict[str, list[str]] = {}
+    if measure.income_tier and not measure.program.income_tiers:
+        errors["income_tier"] = [
+            "The program does not pay by income tier: switch income tiers on for it first."
+        ]
+    percent = measure.max_percent_of_cost
+    if percent is not None and not 0 < percent <= 100:
+        errors["max_percent_of_cost"] = [
+            "A percent of the project cost, more than 0 and at most 100."
+        ]
     if not measure.equipment_type and not measure.sku_ids:
         errors["equipment_type"] = ["Name an equipment type or pick SKUs the measure pays for."]
     if measure.rating and measure.minimum is None:
@@ -261,7 +320,7 @@ def _delete_row(row: R) -> None:
 def _normalize_measure(fields: dict[str, Any]) -> dict[str, Any]:
     if "sku_ids" in fields:
         fields["sku_ids"] = sorted({int(v) for v in fields["sku_ids"] or ()})
-    for key in ("minimum", "amount"):
+    for key in ("minimum", "amount", "max_percent_of_cost"):
         if isinstance(fields.get(key), str | int | float) and fields[key] != "":
             fields[key] = Decimal(str(fields[key]))
     return fields

@@ -16,6 +16,7 @@ from autofile.accounts.models import Organization, User
 from autofile.mirror.models import Connection
 from autofile.packets.models import ImportRule, PacketEvent, PacketStatus, RebateProgram
 from autofile.packets.selectors.rules import rule_jobs
+from autofile.packets.services.dates import packets_set_dates
 from autofile.packets.services.validation import CHUNK
 
 #: The fields of a rule that say which jobs it matches.
@@ -193,6 +194,7 @@ def _insert_packets(rule: ImportRule, job_ids: Iterable[int] | None) -> list[tup
                     [packet_id for packet_id, _ in created],
                 ],
             )
+            packets_set_dates(packet_ids=[packet_id for packet_id, _ in created])
     return created
 
 

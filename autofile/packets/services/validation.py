@@ -56,6 +56,7 @@ from autofile.packets.models import (
     Severity,
 )
 from autofile.packets.selectors.packets import (
+    UNIT_WINDOW,
     PacketBundle,
     _bundle_packets,
     packet_bundles,
@@ -496,6 +497,8 @@ def requirement_issues(bundle: PacketBundle, requirement: ProgramRequirement) ->
         yield from _ratings(bundle, requirement)
     elif kind == Req.ITEMIZED_INVOICE:
         yield from _itemized_invoice(bundle, requirement)
+    elif kind == Req.CONTRACTOR_ENROLLMENT:
+        yield from _enrollment(bundle, requirement)
     elif kind == Req.JOB_FIELD:
         if not bundle.job_field(requirement.pattern):
             yield Issue(
@@ -1118,9 +1121,11 @@ def measure_matches(bundle: PacketBundle, measures: Iterable[ProgramMeasure]) ->
 
     Units go to equipment measures (type, SKU, minimum rating), each unit to the one that
     pays it most; invoice items go to SKU-only measures (service and material SKUs). A
-    per-unit measure pays per unit or per item quantity, a per-job one pays once.
+    per-unit measure pays per unit or per item quantity, a per-job one pays once. A measure
+    of an income tier pays only packets of that tier (none while the tier is unknown).
     """
-    measures = list(measures)
+    tier = bundle.packet.income_tier
+    measures = [m for m in measures if not m.income_tier or m.income_tier == tier]
     unit_measures = [m for m in measures if m.equipment_type]
     item_measures = [m for m in measures if not m.equipment_type and m.sku_ids]
     matches: dict[int, MeasureMatch] = {}
@@ -1153,16 +1158,381 @@ def measure_matches(bundle: PacketBundle, measures: Iterable[ProgramMeasure]) ->
     return sorted(matches.values(), key=lambda m: m.measure.position)
 
 
+# --- program rules: deadline, limits, incentive line, pre-approval, income tier, enrollment
+
+#: The contractor's enrollment is flagged this many days before it expires.
+ENROLLMENT_WARNING_DAYS = 30
+_INCENTIVE_WORDS = re.compile(r"\b(rebate|incentive)", re.IGNORECASE)
+_NOT_THE_PROGRAMS = re.compile(r"\b(manufacturer|mfr)\b", re.IGNORECASE)
+
+
+def due_on(installed_on: dt.date | None, program: RebateProgram) -> dt.date | None:
+    """The filing deadline: the install date plus the program's submission days."""
+    if installed_on is None or program.submission_deadline_days is None:
+        return None
+    return installed_on + dt.timedelta(days=program.submission_deadline_days)
+
+
+def _deadline(bundle: PacketBundle) -> Iterator[Issue]:
+    program = bundle.program
+    day = bundle.install_date
+    due = due_on(day, program)
+    if day is None or due is None:
+        return
+    late = (timezone.localdate() - due).days
+    if late <= 0:
+        return
+    yield Issue(
+        "filing_past_deadline",
+        Severity.ERROR,
+        f"The filing was due {_day(due)}, {program.submission_deadline_days} days after the "
+        f"install on {_day(day)}: it is {late} day{'s' * (late != 1)} late and {program.name} "
+        "may refuse it. Ask the program whether it still accepts it, or withdraw the packet.",
+        "job",
+        bundle.job.pk,
+        "completed_on",
+    )
+
+
+def incentive_lines(invoice: Invoice) -> list[InvoiceItem]:
+    """The invoice's lines that pass a program incentive to the customer: negative lines
+    named as a rebate or incentive (not a manufacturer's)."""
+    lines = []
+    for item in invoice.items_list:  # type: ignore[attr-defined]
+        amount = item.total if item.total is not None else item.unit_price
+        text = " ".join((item.sku_name, item.display_name, item.description))
+        if (
+            amount is not None
+            and amount < 0
+            and _INCENTIVE_WORDS.search(text)
+            and not _NOT_THE_PROGRAMS.search(text)
+        ):
+            lines.append(item)
+    return lines
+
+
+def _line_amount(item: InvoiceItem) -> Decimal:
+    return -(item.total if item.total is not None else (item.unit_price or Decimal(0)))
+
+
+def project_cost(bundle: PacketBundle) -> Decimal | None:
+    """What the project costs before the program's incentive: the invoice total, plus the
+    incentive lines it already deducts."""
+    invoice = bundle.invoice
+    if invoice is None or invoice.total is None:
+        return None
+    credited = sum((_line_amount(i) for i in incentive_lines(invoice)), Decimal(0))
+    return invoice.total + credited
+
+
+def _earlier_units(bundle: PacketBundle) -> tuple[int, list[Packet]]:
+    """Units already filed at this household: those of the program's live packets at the
+    address filed before this one (a unit counts for the job installed around it)."""
+    own = {unit.pk for unit in bundle.equipment}
+    day = bundle.install_date or timezone.localdate()
+    count = 0
+    packets = []
+    for other in bundle.earlier_packets:
+        completed = other.job.completed_on
+        other_day = timezone.localtime(completed).date() if completed else other.created_at.date()
+        if (other_day, other.pk) > (day, bundle.packet.pk or 0) or completed is None:
+            continue
+        units = [
+            unit
+            for unit in bundle.location_equipment
+            if unit.pk not in own
+            and unit.installed_on is not None
+            and abs(unit.installed_on - completed) <= UNIT_WINDOW
+        ]
+        if units:
+            count += len(units)
+            packets.append(other)
+    return count, packets
+
+
+def apply_limits(
+    bundle: PacketBundle, matches: list[MeasureMatch]
+) -> tuple[list[Issue], Decimal | None]:
+    """Limit what the matched measures pay by the program's caps, and say why.
+
+    Units per household (earlier packets at the address count), a measure's percent of the
+    project cost, the program's percent of the project cost. Returns the findings and the
+    limit on the total (None: no limit on the total).
+    """
+    program = bundle.program
+    issues: list[Issue] = []
+    maximum = program.max_units_per_household
+    unit_matches = [
+        m for m in matches if m.units and m.measure.basis == ProgramMeasure.Basis.PER_UNIT
+    ]
+    if maximum is not None and unit_matches:
+        earlier, packets = _earlier_units(bundle)
+        remaining = max(maximum - earlier, 0)
+        wanted = sum(len(m.units) for m in unit_matches)
+        where = ", ".join(f"#{p.pk}" for p in packets)
+        if remaining == 0:
+            issues.append(
+                Issue(
+                    "household_units_used",
+                    Severity.ERROR,
+                    f"{program.name} pays at most {maximum} unit{'s' * (maximum != 1)} per "
+                    f"household, and this address already has {earlier} (packets {where}): "
+                    "nothing more can be paid here.",
+                    "location",
+                    bundle.location.pk if bundle.location else None,
+                    "",
+                )
+            )
+        elif wanted > remaining:
+            already = f" ({earlier} already filed on {where})" if earlier else ""
+            issues.append(
+                Issue(
+                    "household_units_capped",
+                    Severity.WARNING,
+                    f"{program.name} pays at most {maximum} unit{'s' * (maximum != 1)} per "
+                    f"household{already}: {remaining} of the {wanted} qualifying units on this "
+                    "job are counted in the estimate.",
+                    "equipment",
+                    None,
+                    "",
+                )
+            )
+        # The best-paying units are the ones paid.
+        ranked = sorted(
+            (
+                (m.measure.amount, -m.measure.position, n, m)
+                for m in unit_matches
+                for n in range(len(m.units))
+            ),
+            key=lambda entry: (entry[0], entry[1]),
+            reverse=True,
+        )
+        paid: dict[int, int] = {}
+        for _amount, _position, _n, match in ranked[:remaining]:
+            paid[match.measure.pk] = paid.get(match.measure.pk, 0) + 1
+        for match in unit_matches:
+            match.quantity = Decimal(paid.get(match.measure.pk, 0))
+            match.amount = match.measure.amount * match.quantity
+    cost = project_cost(bundle)
+    if cost is None:
+        return issues, None
+    for match in matches:
+        percent = match.measure.max_percent_of_cost
+        if percent is None:
+            continue
+        limit = max((cost * percent / 100).quantize(CENT), Decimal(0))
+        if match.amount > limit:
+            issues.append(
+                Issue(
+                    "measure_capped",
+                    Severity.WARNING,
+                    f"“{match.measure.name}” pays at most {number(percent)} % of the project "
+                    f"cost ({money(cost)}): {money(limit)} instead of {money(match.amount)}.",
+                    "invoice",
+                    bundle.invoice.pk if bundle.invoice else None,
+                    "total",
+                )
+            )
+            match.amount = limit
+    percent = program.cap_percent_of_cost
+    if percent is None:
+        return issues, None
+    limit = max((cost * percent / 100).quantize(CENT), Decimal(0))
+    total = sum((m.amount for m in matches), Decimal(0))
+    if matches and total > limit:
+        issues.append(
+            Issue(
+                "incentive_capped",
+                Severity.WARNING,
+                f"{program.name} pays at most {number(percent)} % of the project cost "
+                f"({money(cost)}): the estimate is {money(limit)} instead of {money(total)}.",
+                "invoice",
+                bundle.invoice.pk if bundle.invoice else None,
+                "total",
+            )
+        )
+    return issues, limit
+
+
+def _incentive_line(bundle: PacketBundle, amount: Decimal | None) -> Iterator[Issue]:
+    invoice = bundle.invoice
+    if not bundle.program.incentive_line_required or invoice is None:
+        return
+    reference = invoice.reference_number or invoice.st_id
+    lines = incentive_lines(invoice)
+    if not lines:
+        shown = f" of -{money(amount)}" if amount else ""
+        yield Issue(
+            "incentive_line_missing",
+            Severity.ERROR,
+            f"Invoice {reference} does not show the incentive as its own line: "
+            f"{bundle.program.name} wants a negative line (e.g. “{bundle.program.name} "
+            f"incentive”{shown}) that passes it to the customer.",
+            "invoice",
+            invoice.pk,
+            "items",
+        )
+        return
+    shown_total = sum((_line_amount(i) for i in lines), Decimal(0))
+    if amount is not None and shown_total != amount:
+        item = lines[0]
+        yield Issue(
+            "incentive_line_amount",
+            Severity.WARNING,
+            f"Invoice {reference}'s incentive line{'s' * (len(lines) != 1)} pass "
+            f"{money(shown_total)} to the customer, but the estimated incentive is "
+            f"{money(amount)}: the program expects the whole incentive on the invoice.",
+            "invoice_item",
+            item.pk,
+            "unit_price",
+        )
+
+
+def _preapproval(bundle: PacketBundle) -> Iterator[Issue]:
+    packet = bundle.packet
+    name = bundle.program.name
+    if not packet.reservation_number.strip():
+        yield Issue(
+            "reservation_missing",
+            Severity.ERROR,
+            f"No pre-approval (reservation) number is recorded: {name} pays only installs "
+            "it approved beforehand. Enter the reservation number and its dates on this "
+            "packet.",
+            "packet",
+            packet.pk,
+            "reservation_number",
+        )
+        return
+    issued, expires, day = (
+        packet.reservation_issued_on,
+        packet.reservation_expires_on,
+        bundle.install_date,
+    )
+    if issued is None:
+        yield Issue(
+            "reservation_date_missing",
+            Severity.ERROR,
+            f"Reservation {packet.reservation_number} has no issue date, so it cannot be "
+            "shown that it came before the install: enter the date the program issued it.",
+            "packet",
+            packet.pk,
+            "reservation_issued_on",
+        )
+    elif day is not None and day < issued:
+        yield Issue(
+            "installed_before_preapproval",
+            Severity.ERROR,
+            f"Installed {_day(day)}, before reservation {packet.reservation_number} was "
+            f"issued ({_day(issued)}): {name} does not pay installs made before "
+            "pre-approval. Check the dates with the program.",
+            "packet",
+            packet.pk,
+            "reservation_issued_on",
+        )
+    if expires is None:
+        return
+    if day is not None and day > expires:
+        yield Issue(
+            "reservation_expired",
+            Severity.ERROR,
+            f"Reservation {packet.reservation_number} expired {_day(expires)}, before the "
+            f"install on {_day(day)}: ask {name} to extend it or issue a new one.",
+            "packet",
+            packet.pk,
+            "reservation_expires_on",
+        )
+    elif day is None and expires < timezone.localdate():
+        yield Issue(
+            "reservation_expired",
+            Severity.ERROR,
+            f"Reservation {packet.reservation_number} expired {_day(expires)} and the job "
+            f"is not installed yet: ask {name} to extend it or issue a new one.",
+            "packet",
+            packet.pk,
+            "reservation_expires_on",
+        )
+
+
+def _income_tier(bundle: PacketBundle) -> Iterator[Issue]:
+    packet = bundle.packet
+    if not bundle.program.income_tiers or packet.income_tier:
+        return
+    yield Issue(
+        "income_tier_missing",
+        Severity.ERROR,
+        f"The household's income tier is not recorded: {bundle.program.name} pays by income "
+        "tier. Set it on this packet once the program has verified the household's income.",
+        "packet",
+        packet.pk,
+        "income_tier",
+    )
+
+
+def _enrollment(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterator[Issue]:
+    program = bundle.program
+    if not program.contractor_enrollment_number.strip():
+        yield Issue(
+            "enrollment_missing",
+            requirement.severity,
+            f"Your contractor enrollment number with {program.name} is not recorded: an "
+            "admin enters it on the program's page (the program refuses filings from "
+            "contractors who are not enrolled).",
+            "program",
+            program.pk,
+            "contractor_enrollment_number",
+            requirement,
+        )
+
+
+def _enrollment_current(bundle: PacketBundle) -> Iterator[Issue]:
+    program = bundle.program
+    expires = program.contractor_enrollment_expires_on
+    if expires is None:
+        return
+    left = (expires - timezone.localdate()).days
+    if left < 0:
+        yield Issue(
+            "enrollment_expired",
+            Severity.ERROR,
+            f"Your enrollment with {program.name} expired {_day(expires)}: renew it with the "
+            "program, then an admin updates the date on the program's page.",
+            "program",
+            program.pk,
+            "contractor_enrollment_expires_on",
+        )
+    elif left <= ENROLLMENT_WARNING_DAYS:
+        yield Issue(
+            "enrollment_expiring",
+            Severity.WARNING,
+            f"Your enrollment with {program.name} expires {_day(expires)}, in {left} "
+            f"day{'s' * (left != 1)}: renew it before filing after that date.",
+            "program",
+            program.pk,
+            "contractor_enrollment_expires_on",
+        )
+
+
+def program_rule_issues(bundle: PacketBundle) -> Iterator[Issue]:
+    """What the program's own settings ask beyond its requirement and check rows."""
+    yield from _deadline(bundle)
+    if bundle.program.preapproval_required:
+        yield from _preapproval(bundle)
+    yield from _income_tier(bundle)
+    yield from _enrollment_current(bundle)
+
+
 def _measure_matched(
     bundle: PacketBundle, check: EligibilityCheck, matches: list[MeasureMatch]
 ) -> Iterator[Issue]:
     if matches:
         return
     units = ", ".join(bundle.unit_label(u) for u in bundle.equipment) or "no equipment"
+    tier = bundle.packet.get_income_tier_display() if bundle.packet.income_tier else ""
+    for_tier = f" for households {tier[0].lower()}{tier[1:]}" if tier else ""
     yield Issue(
         "no_measure",
         check.severity,
-        f"Nothing on this job qualifies for a measure of {bundle.program.name} "
+        f"Nothing on this job qualifies for a measure of {bundle.program.name}{for_tier} "
         f"(installed: {units}).",
         "program",
         None,
@@ -1209,10 +1579,17 @@ def program_rules(program_id: int) -> RebateProgram:
 class Evaluation:
     issues: list[Issue]
     matches: list[MeasureMatch]
+    #: What the program pays at most in all (its percent-of-cost cap), None: no cap.
+    limit: Decimal | None = None
+    installed_on: dt.date | None = None
+    due_on: dt.date | None = None
 
     @property
     def amount(self) -> Decimal | None:
-        return sum((m.amount for m in self.matches), Decimal(0)) if self.matches else None
+        if not self.matches:
+            return None
+        total = sum((m.amount for m in self.matches), Decimal(0))
+        return total if self.limit is None else min(total, self.limit)
 
 
 def bundle_evaluate(bundle: PacketBundle, program: RebateProgram) -> Evaluation:
@@ -1220,7 +1597,16 @@ def bundle_evaluate(bundle: PacketBundle, program: RebateProgram) -> Evaluation:
     measures = list(program.measures.all())
     matches = measure_matches(bundle, measures)
     issues: dict[tuple[str, str, int | None, str], Issue] = {}
-    produced: list[Issue] = []
+    produced, limit = apply_limits(bundle, matches)
+    evaluation = Evaluation(
+        issues=[],
+        matches=matches,
+        limit=limit,
+        installed_on=bundle.install_date,
+        due_on=due_on(bundle.install_date, program),
+    )
+    produced.extend(program_rule_issues(bundle))
+    produced.extend(_incentive_line(bundle, evaluation.amount))
     for requirement in program.requirements.all():
         produced.extend(requirement_issues(bundle, requirement))
     for check in program.checks.all():
@@ -1231,8 +1617,8 @@ def bundle_evaluate(bundle: PacketBundle, program: RebateProgram) -> Evaluation:
         # the more severe.
         if seen is None or (seen.severity == Severity.WARNING and issue.severity == Severity.ERROR):
             issues[issue.key] = issue
-    ordered = sorted(issues.values(), key=lambda i: (i.severity != Severity.ERROR,))
-    return Evaluation(issues=ordered, matches=matches)
+    evaluation.issues = sorted(issues.values(), key=lambda i: (i.severity != Severity.ERROR,))
+    return evaluation
 
 
 def _finding(packet: Packet, issue: Issue) -> Finding:
@@ -1254,8 +1640,9 @@ def _finding(packet: Packet, issue: Issue) -> Finding:
 _COUNTS_SQL = f"""
 UPDATE {Packet._meta.db_table} AS p
 SET error_count = c.errors, warning_count = c.warnings, estimated_amount = c.amount,
-    validated_at = %s, updated_at = %s
-FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::numeric[]) AS c(id, errors, warnings, amount)
+    installed_on = c.installed_on, due_on = c.due_on, validated_at = %s, updated_at = %s
+FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::numeric[], %s::date[], %s::date[])
+    AS c(id, errors, warnings, amount, installed_on, due_on)
 WHERE p.id = c.id
 """  # noqa: S608 (the table name only)
 
@@ -1267,14 +1654,23 @@ def _replace_findings(evaluated: list[tuple[Packet, Evaluation]], computed_at: d
     findings = [_finding(packet, issue) for packet, ev in evaluated for issue in ev.issues]
     Finding.objects.filter(packet_id__any=packet_ids).delete()
     Finding.objects.bulk_create(findings, batch_size=2_000)
-    columns: tuple[list[Any], list[Any], list[Any], list[Any]] = ([], [], [], [])
+    columns: tuple[list[Any], ...] = ([], [], [], [], [], [])
     for packet, evaluation in evaluated:
         errors = sum(1 for issue in evaluation.issues if issue.severity == Severity.ERROR)
         packet.error_count = errors
         packet.warning_count = len(evaluation.issues) - errors
         packet.estimated_amount = evaluation.amount
+        packet.installed_on = evaluation.installed_on
+        packet.due_on = evaluation.due_on
         packet.validated_at = computed_at
-        values = (packet.pk, errors, packet.warning_count, evaluation.amount)
+        values = (
+            packet.pk,
+            errors,
+            packet.warning_count,
+            evaluation.amount,
+            evaluation.installed_on,
+            evaluation.due_on,
+        )
         for column, value in zip(columns, values, strict=True):
             column.append(value)
     with db.cursor() as cursor:
@@ -1335,7 +1731,14 @@ def packet_validate(*, packet: Packet, program: RebateProgram | None = None) -> 
     validated = _validate_chunk([packet.pk], programs, open_only=False)
     if not validated:
         raise Packet.DoesNotExist(f"packet {packet.pk} does not exist")
-    for name in ("error_count", "warning_count", "estimated_amount", "validated_at"):
+    for name in (
+        "error_count",
+        "warning_count",
+        "estimated_amount",
+        "installed_on",
+        "due_on",
+        "validated_at",
+    ):
         setattr(packet, name, getattr(validated[0], name))
     return list(Finding.objects.filter(packet_id=packet.pk).order_by("id"))
 
