@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 
 from autofile.core import queues
@@ -51,3 +51,12 @@ app.conf.update(
     },
 )
 app.autodiscover_tasks()
+
+
+@signals.celeryd_init.connect
+@signals.beat_init.connect
+def _refuse_insecure_start(**_: object) -> None:
+    """A production worker or beat stops at once on placeholder keys (autofile/core/deploy.py)."""
+    from autofile.core.deploy import refuse_insecure_start
+
+    refuse_insecure_start()

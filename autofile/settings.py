@@ -6,6 +6,7 @@ lists each one. `*_FILE` variants read a secret from a file (Docker/K8s secrets)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -38,9 +39,14 @@ DEBUG = env_bool("DEBUG")
 SECRET_KEY = env("SECRET_KEY") or ("insecure-dev-key-set-SECRET_KEY" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-# Fernet keys (comma-separated, newest first) for secrets stored in the database;
-# derived from SECRET_KEY when unset so development needs no extra step.
+# Fernet keys for secrets stored in the database (ServiceTitan client secrets).
+# FIELD_ENCRYPTION_KEY encrypts (a comma-separated list: the first encrypts, all decrypt);
+# FIELD_ENCRYPTION_OLD_KEYS only decrypt ("derived" = the key derived from SECRET_KEY, which
+# is what AutoFile used while FIELD_ENCRYPTION_KEY was unset). Rotation: README "Rotating
+# the field encryption key". Unset, a key is derived from SECRET_KEY: development and tests
+# only; without DEBUG the web server and the workers refuse it (autofile/core/deploy.py).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY")
+FIELD_ENCRYPTION_OLD_KEYS = env_list("FIELD_ENCRYPTION_OLD_KEYS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -59,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "axes",
     "autofile.core",
     "autofile.accounts",
     "autofile.mirror",
@@ -82,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "autofile.accounts.middleware.CurrentOrganizationMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into the page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "autofile.urls"
@@ -161,6 +170,41 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+# (only if the proxy always sets that header) so request.is_secure() and absolute links
+# (invitation e-mails) say https. README "Production install" lists the values to use.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = env_list("SECURE_REDIRECT_EXEMPT")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise RuntimeError("SECURE_PROXY_SSL_HEADER is HEADER,VALUE, e.g. HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = (
+    (_proxy_ssl_header[0], _proxy_ssl_header[1]) if _proxy_ssl_header else None
+)
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username, or
+# from one client address, that username / address is refused for AXES_COOLOFF_MINUTES. Each
+# lockout is logged (logger "autofile.security"); support unlocks with
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS` or in the Django admin.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "autofile.accounts.security.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_ENABLE_ADMIN = True
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "autofile.accounts.security.client_ip"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 # Email (invitations, homeowner and technician requests): SMTP when EMAIL_HOST is set,
 # else printed to the console.
@@ -186,8 +230,10 @@ MAILBOX_DIR = Path(env("MAILBOX_DIR", str(DATA_DIR / "mailbox")))
 OUTREACH_PUBLIC_URL = env("OUTREACH_PUBLIC_URL")
 OUTREACH_UPLOAD_MAX_BYTES = env_int("OUTREACH_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
 OUTREACH_RATE_LIMIT = env_int("OUTREACH_RATE_LIMIT", 60)  # requests a minute per address
-# Behind a reverse proxy: the META key holding the client address (HTTP_X_FORWARDED_FOR).
-OUTREACH_TRUSTED_PROXY_HEADER = env("OUTREACH_TRUSTED_PROXY_HEADER")
+# Behind a reverse proxy: the META key holding the client address (HTTP_X_FORWARDED_FOR),
+# used by the login lockout and the outreach rate limit.
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER") or env("OUTREACH_TRUSTED_PROXY_HEADER")
+OUTREACH_TRUSTED_PROXY_HEADER = TRUSTED_PROXY_HEADER
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from autofile.core import lookups  # noqa: F401  (registers `__any`)
+        from autofile.core import deploy, lookups  # noqa: F401  (registers `__any`, checks)

@@ -299,7 +299,11 @@ def test_a_new_person_creates_an_account_and_joins(
     assert int(client.session["_auth_user_id"]) == user.pk
     client.logout()
     assert client.get(link).status_code == 410
-    assert client.login(username="fresh@example.com", password="a long and unusual passphrase")
+    signed_in = client.post(
+        "/accounts/login/",
+        {"username": "fresh@example.com", "password": "a long and unusual passphrase"},
+    )
+    assert signed_in.status_code == 302
 
 
 def test_account_form_errors_keep_the_input(
