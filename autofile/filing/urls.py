@@ -1,6 +1,7 @@
 from django.urls import path
 
 from autofile.filing import views_batches as batches
+from autofile.filing import views_sheets as sheets
 
 app_name = "filing"
 
@@ -9,4 +10,17 @@ urlpatterns = [
     path("batches/", batches.batch_list, name="batch_list"),
     path("batches/new/", batches.batch_create, name="batch_create"),
     path("batches/<int:submission_batch_id>/", batches.batch_detail, name="batch_detail"),
+    path(
+        "batches/<int:submission_batch_id>/sheet.csv",
+        sheets.batch_sheet_csv,
+        name="batch_sheet_csv",
+    ),
+    path(
+        "batches/<int:submission_batch_id>/sheet.xlsx",
+        sheets.batch_sheet_xlsx,
+        name="batch_sheet_xlsx",
+    ),
+    # bulk sheet mappings
+    path("sheets/", sheets.sheet_list, name="sheet_list"),
+    path("sheets/<int:rebate_program_id>/", sheets.sheet_mapping, name="sheet_mapping"),
 ]

@@ -1,5 +1,20 @@
 """Filing: what AutoFile hands a program and what comes back."""
 
 from autofile.filing.models.batches import BatchPacket, SubmissionBatch
+from autofile.filing.models.sheets import (
+    UNIT_FIELDS,
+    DateFormat,
+    SheetColumn,
+    SheetField,
+    SheetMapping,
+)
 
-__all__ = ["BatchPacket", "SubmissionBatch"]
+__all__ = [
+    "UNIT_FIELDS",
+    "BatchPacket",
+    "DateFormat",
+    "SheetColumn",
+    "SheetField",
+    "SheetMapping",
+    "SubmissionBatch",
+]
