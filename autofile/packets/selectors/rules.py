@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
@@ -184,32 +185,8 @@ def rule_preview(
     whether it already has a packet for the rule's program. A fixed number of queries.
     """
     jobs = rule_jobs(rule=rule).filter(_completion_filter(completed_from, completed_to, None))
-    connection_id = rule.connection_id
-    program_id = rule.program_id
-    existing = Packet.objects.filter(job=OuterRef("pk"), program_id=program_id)
-    counts = list(
-        jobs.order_by()
-        .values("business_unit_st_id")
-        .annotate(n=Count("id"), had=Count("id", filter=Q(Exists(existing))))
-    )
-    total = sum(row["n"] for row in counts)
-    already = sum(row["had"] for row in counts)
-    units = _names(BusinessUnit, connection_id, {r["business_unit_st_id"] for r in counts} - {None})
-    by_unit = sorted(
-        (
-            (
-                units.get(row["business_unit_st_id"], "")
-                or (
-                    f"Business unit {row['business_unit_st_id']}"
-                    if row["business_unit_st_id"]
-                    else "No business unit"
-                ),
-                row["n"],
-            )
-            for row in counts
-        ),
-        key=lambda pair: (-pair[1], pair[0]),
-    )
+    existing = Packet.objects.filter(job=OuterRef("pk"), program_id=rule.program_id)
+    total, already, by_unit = _counts_by_business_unit(jobs, existing, rule.connection_id)
     shown = list(
         jobs.annotate(packet_exists=Exists(existing))
         .select_related("customer", "location")
@@ -224,80 +201,129 @@ def rule_preview(
         already_packets=already,
         limit=limit,
     )
-    if not shown:
-        return preview
+    if shown:
+        why = _Matches.of(rule, shown)
+        preview.jobs = [
+            PreviewJob(job=job, reasons=why.reasons(job), packet_exists=bool(job.packet_exists))
+            for job in shown
+        ]
+    return preview
 
-    sku_set = set(rule.sku_ids or ())
+
+def _counts_by_business_unit(
+    jobs: QuerySet[Job], existing: QuerySet[Packet], connection_id: int
+) -> tuple[int, int, list[tuple[str, int]]]:
+    """(jobs matched, of them already packets, [(business unit, jobs)] most first)."""
+    counts = list(
+        jobs.order_by()
+        .values("business_unit_st_id")
+        .annotate(n=Count("id"), had=Count("id", filter=Q(Exists(existing))))
+    )
+    units = _names(BusinessUnit, connection_id, {r["business_unit_st_id"] for r in counts} - {None})
+
+    def label(st_id: int | None) -> str:
+        if not st_id:
+            return "No business unit"
+        return units.get(st_id, "") or f"Business unit {st_id}"
+
+    by_unit = sorted(
+        ((label(row["business_unit_st_id"]), row["n"]) for row in counts),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    return sum(r["n"] for r in counts), sum(r["had"] for r in counts), by_unit
+
+
+def _skus_matched(
+    connection_id: int, job_st_ids: list[int], sku_set: set[int]
+) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """The rule's SKUs on each job's invoices and on its sold estimates, by job st_id."""
     invoiced: dict[int, set[int]] = {}
     sold: dict[int, set[int]] = {}
-    job_st_ids = [job.st_id for job in shown]
-    if sku_set:
-        invoices = dict(
-            Invoice.objects.filter(
-                connection_id=connection_id, active=True, job_st_id__in=job_st_ids
-            ).values_list("st_id", "job_st_id")
-        )
-        for invoice_st_id, sku in InvoiceItem.objects.filter(
-            connection_id=connection_id,
-            active=True,
-            invoice_st_id__in=list(invoices),
-            sku_st_id__in=list(sku_set),
-        ).values_list("invoice_st_id", "sku_st_id"):
-            job_st_id = invoices.get(invoice_st_id or 0)
-            if job_st_id is not None and sku is not None:
-                invoiced.setdefault(job_st_id, set()).add(sku)
-        for job_st_id, skus in Estimate.objects.filter(
-            connection_id=connection_id,
-            active=True,
-            status="Sold",
-            job_st_id__in=job_st_ids,
-            sku_ids__overlap=list(sku_set),
-        ).values_list("job_st_id", "sku_ids"):
-            if job_st_id is not None:
-                sold.setdefault(job_st_id, set()).update(set(skus) & sku_set)
-    wanted_tags = set(rule.tag_type_ids or ())
-    tag_names = _names(TagType, connection_id, wanted_tags)
-    unit_names = _names(
-        BusinessUnit, connection_id, {j.business_unit_st_id for j in shown if j.business_unit_st_id}
+    if not sku_set:
+        return invoiced, sold
+    invoices = dict(
+        Invoice.objects.filter(
+            connection_id=connection_id, active=True, job_st_id__in=job_st_ids
+        ).values_list("st_id", "job_st_id")
     )
-    type_names = _names(
-        JobType, connection_id, {j.job_type_st_id for j in shown if j.job_type_st_id}
-    )
-    sku_labels = _sku_labels(
-        connection_id, set().union(*invoiced.values(), *sold.values()) if sku_set else set()
-    )
+    for invoice_st_id, sku in InvoiceItem.objects.filter(
+        connection_id=connection_id,
+        active=True,
+        invoice_st_id__in=list(invoices),
+        sku_st_id__in=list(sku_set),
+    ).values_list("invoice_st_id", "sku_st_id"):
+        job_st_id = invoices.get(invoice_st_id or 0)
+        if job_st_id is not None and sku is not None:
+            invoiced.setdefault(job_st_id, set()).add(sku)
+    for job_st_id, skus in Estimate.objects.filter(
+        connection_id=connection_id,
+        active=True,
+        status="Sold",
+        job_st_id__in=job_st_ids,
+        sku_ids__overlap=list(sku_set),
+    ).values_list("job_st_id", "sku_ids"):
+        if job_st_id is not None:
+            sold.setdefault(job_st_id, set()).update(set(skus) & sku_set)
+    return invoiced, sold
 
-    for job in shown:
+
+@dataclass
+class _Matches:
+    """What a rule matched on the jobs of a preview, with the names to say it."""
+
+    rule: ImportRule
+    invoiced: dict[int, set[int]]
+    sold: dict[int, set[int]]
+    tag_names: dict[int, str]
+    unit_names: dict[int, str]
+    type_names: dict[int, str]
+    sku_labels: dict[int, str]
+
+    @classmethod
+    def of(cls, rule: ImportRule, shown: Sequence[Job]) -> _Matches:
+        connection_id = rule.connection_id
+        sku_set = set(rule.sku_ids or ())
+        invoiced, sold = _skus_matched(connection_id, [job.st_id for job in shown], sku_set)
+        units = {j.business_unit_st_id for j in shown if j.business_unit_st_id}
+        types = {j.job_type_st_id for j in shown if j.job_type_st_id}
+        return cls(
+            rule=rule,
+            invoiced=invoiced,
+            sold=sold,
+            tag_names=_names(TagType, connection_id, set(rule.tag_type_ids or ())),
+            unit_names=_names(BusinessUnit, connection_id, units),
+            type_names=_names(JobType, connection_id, types),
+            sku_labels=_sku_labels(connection_id, set().union(*invoiced.values(), *sold.values())),
+        )
+
+    def _skus(self, st_ids: set[int]) -> str:
+        return ", ".join(sorted(self.sku_labels.get(s, f"SKU {s}") for s in st_ids))
+
+    def reasons(self, job: Job) -> list[str]:
+        rule = self.rule
         reasons: list[str] = []
-        matched = [t for t in job.tag_type_ids if t in wanted_tags]
-        if matched:
-            names = ", ".join(tag_names.get(t, f"tag {t}") for t in matched)
-            reasons.append(f"Tagged {names}")
-        if job.st_id in invoiced:
-            listed = ", ".join(sorted(sku_labels.get(s, f"SKU {s}") for s in invoiced[job.st_id]))
-            reasons.append(f"Invoiced {listed}")
-        if job.st_id in sold:
-            listed = ", ".join(sorted(sku_labels.get(s, f"SKU {s}") for s in sold[job.st_id]))
-            reasons.append(f"Sold estimate holds {listed}")
+        wanted = set(rule.tag_type_ids or ())
+        if matched := [t for t in job.tag_type_ids if t in wanted]:
+            reasons.append(
+                "Tagged " + ", ".join(self.tag_names.get(t, f"tag {t}") for t in matched)
+            )
+        if job.st_id in self.invoiced:
+            reasons.append(f"Invoiced {self._skus(self.invoiced[job.st_id])}")
+        if job.st_id in self.sold:
+            reasons.append(f"Sold estimate holds {self._skus(self.sold[job.st_id])}")
         if rule.business_unit_ids:
-            reasons.append(
-                "Business unit "
-                + unit_names.get(job.business_unit_st_id or 0, str(job.business_unit_st_id))
-            )
+            unit = job.business_unit_st_id
+            reasons.append("Business unit " + self.unit_names.get(unit or 0, str(unit)))
         if rule.job_type_ids:
-            reasons.append(
-                "Job type " + type_names.get(job.job_type_st_id or 0, str(job.job_type_st_id))
-            )
+            kind = job.job_type_st_id
+            reasons.append("Job type " + self.type_names.get(kind or 0, str(kind)))
         if rule.job_statuses:
             reasons.append(f"Status {job.job_status}")
         if job.completed_on and (
             rule.completed_from or rule.completed_to or rule.completed_within_days
         ):
             reasons.append(f"Completed {timezone.localtime(job.completed_on):%b %-d, %Y}")
-        preview.jobs.append(
-            PreviewJob(job=job, reasons=reasons, packet_exists=bool(job.packet_exists))
-        )
-    return preview
+        return reasons
 
 
 @dataclass
