@@ -269,61 +269,23 @@ def upsert_invoice_item(store: Store, invoice_id: int, body: Mapping[str, Any]) 
     invoice = store.get("invoices", invoice_id)
     if invoice is None:
         raise not_found("Invoice", invoice_id)
-    quantity = float(body.get("quantity") or 0)
     item_id = body.get("id")
     if item_id is not None:
         item = store.editable("invoice-items", item_id)
         if item is None or item.get("invoiceId") != invoice_id:
             raise not_found("Invoice item", item_id)
     else:
-        existing = invoice_items(store, invoice_id)
-        item = {
-            "invoiceId": invoice_id,
-            "active": True,
-            "order": max((i.get("order") or 0 for i in existing), default=0) + 1,
-            "budgetCodeId": None,
-            "inventoryLocationId": None,
-            "inventoryLocation": None,
-            "costOfSaleAccount": None,
-            "assetAccount": None,
-            "membershipTypeId": 0,
-            "itemGroup": None,
-            "soldHours": 0.0,
-            "serviceDate": invoice.get("invoiceDate"),
-            "businessUnit": invoice.get("businessUnit"),
-            "createdById": 0,
-            "displayInAmount": True,
-            "importId": None,
-            "exportId": None,
-            "inventoryStatus": None,
-            "installedEquipmentId": None,
-            "estimateItemId": None,
-            "generalLedgerAccount": None,
-        }
+        item = _new_invoice_item(invoice, invoice_items(store, invoice_id))
+    creating = item_id is None
     sku, kind = find_sku(store, body.get("skuId"), body.get("skuName"))
-    if item_id is None or body.get("skuId") is not None or body.get("skuName") is not None:
-        if sku is None and (body.get("skuId") is not None or body.get("skuName")):
-            raise validation_error({"SkuId": ["The SKU does not exist."]})
-        item["type"] = kind
-        item["skuId"] = sku["id"] if sku else 0
-        item["skuName"] = sku.get("code") if sku else body.get("skuName")
-        item["displayName"] = sku.get("displayName") if sku else None
-        item["taxable"] = bool(sku.get("taxable")) if sku else False
-        item["inventory"] = kind == "Material"
-    if "unitPrice" in body and body["unitPrice"] is not None:
-        price = float(body["unitPrice"])
-    elif item_id is not None:
-        price = float(item.get("price") or 0)
-    else:
-        price = float((sku or {}).get("price") or 0.0)
-    if "cost" in body and body["cost"] is not None:
-        cost = float(body["cost"])
-    elif item_id is not None:
-        cost = float(item.get("cost") or 0)
-    else:
-        cost = float((sku or {}).get("cost") or 0.0)
-    if "quantity" not in body and item_id is not None:
+    if creating or body.get("skuId") is not None or body.get("skuName") is not None:
+        _set_sku(item, body, sku, kind)
+    price = _item_amount(body, "unitPrice", item, "price", sku, creating)
+    cost = _item_amount(body, "cost", item, "cost", sku, creating)
+    if "quantity" not in body and not creating:
         quantity = float(item.get("quantity") or 0)
+    else:
+        quantity = float(body.get("quantity") or 0)
     item["description"] = body.get("description", item.get("description"))
     item["quantity"] = money(quantity)
     item["price"] = money(price)
@@ -336,13 +298,63 @@ def upsert_invoice_item(store: Store, invoice_id: int, body: Mapping[str, Any]) 
     if body.get("technicianId") is not None:
         item["technicianId"] = body["technicianId"]
     item.setdefault("technicianId", None)
-    saved = (
-        store.save("invoice-items", item)
-        if item_id is not None
-        else store.create("invoice-items", item)
-    )
+    saved = store.create("invoice-items", item) if creating else store.save("invoice-items", item)
     retotal_invoice(store, invoice_id)
     return saved
+
+
+def _new_invoice_item(invoice: Record, existing: list[Record]) -> Record:
+    """The fields ServiceTitan fills in itself on an item appended to ``invoice``."""
+    return {
+        "invoiceId": invoice["id"],
+        "active": True,
+        "order": max((i.get("order") or 0 for i in existing), default=0) + 1,
+        "budgetCodeId": None,
+        "inventoryLocationId": None,
+        "inventoryLocation": None,
+        "costOfSaleAccount": None,
+        "assetAccount": None,
+        "membershipTypeId": 0,
+        "itemGroup": None,
+        "soldHours": 0.0,
+        "serviceDate": invoice.get("invoiceDate"),
+        "businessUnit": invoice.get("businessUnit"),
+        "createdById": 0,
+        "displayInAmount": True,
+        "importId": None,
+        "exportId": None,
+        "inventoryStatus": None,
+        "installedEquipmentId": None,
+        "estimateItemId": None,
+        "generalLedgerAccount": None,
+    }
+
+
+def _set_sku(item: Record, body: Mapping[str, Any], sku: Record | None, kind: str) -> None:
+    if sku is None and (body.get("skuId") is not None or body.get("skuName")):
+        raise validation_error({"SkuId": ["The SKU does not exist."]})
+    item["type"] = kind
+    item["skuId"] = sku["id"] if sku else 0
+    item["skuName"] = sku.get("code") if sku else body.get("skuName")
+    item["displayName"] = sku.get("displayName") if sku else None
+    item["taxable"] = bool(sku.get("taxable")) if sku else False
+    item["inventory"] = kind == "Material"
+
+
+def _item_amount(
+    body: Mapping[str, Any],
+    key: str,
+    item: Record,
+    field: str,
+    sku: Record | None,
+    creating: bool,
+) -> float:
+    """A price or cost: as sent, else the item's own (an update), else the SKU's (a new line)."""
+    if body.get(key) is not None:
+        return float(body[key])
+    if not creating:
+        return float(item.get(field) or 0)
+    return float((sku or {}).get(field) or 0.0)
 
 
 def add_invoice_item(store: Store, invoice_id: int, body: Mapping[str, Any]) -> Record:

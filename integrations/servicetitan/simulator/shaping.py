@@ -174,24 +174,14 @@ def _field_label(name: str) -> str:
 
 
 def _check(doc: SpecDocument, schema: JsonSchema, value: Any, path: str, errors: _Errors) -> Any:
+    """``value`` bound to ``schema`` as ServiceTitan's model binder does: cleaned, with what
+    does not bind added to ``errors`` under its JSON path."""
     nullable = is_nullable(doc, schema)
     alternatives = [
         alt for alt in _alternatives(schema) if "null" not in _types(alt) or "$ref" in alt
     ]
     if alternatives and "properties" not in schema:
-        if value is None:
-            if not nullable:
-                errors.add(path, f"The value at {path} must not be null.")
-            return None
-        if len(alternatives) == 1:
-            return _check(doc, alternatives[0], value, path, errors)
-        for alt in alternatives:
-            trial = _Errors()
-            cleaned = _check(doc, alt, value, path, trial)
-            if not trial.items:
-                return cleaned
-        errors.add(path, f"The JSON value at {path} does not match any allowed shape.")
-        return value
+        return _check_alternatives(doc, alternatives, nullable, value, path, errors)
     schema = resolve(doc, schema)
     if value is None:
         kinds = _types(schema)
@@ -199,43 +189,10 @@ def _check(doc: SpecDocument, schema: JsonSchema, value: Any, path: str, errors:
             errors.convert(path, next(iter(kinds & {"integer", "number", "boolean"})))
         return None
     if "enum" in schema:
-        options = [str(o) for o in schema["enum"]]
-        if isinstance(value, bool):
-            errors.convert(path, "string")
-            return value
-        if isinstance(value, int) and 0 <= value < len(options):
-            return options[value]  # .NET binds numeric enum values too
-        if isinstance(value, str):
-            for option in options:
-                if option.lower() == value.lower():
-                    return option
-        errors.add(path, f"The JSON value could not be converted to an enum value. Path: {path}.")
-        return value
+        return _check_enum(schema, value, path, errors)
     kinds = _types(schema) - {"null"}
     if "object" in kinds or "properties" in schema:
-        if not isinstance(value, dict):
-            errors.convert(path, "object")
-            return value
-        fields: dict[str, Any] = {}
-        props: Mapping[str, JsonSchema] = schema.get("properties", {})
-        lowered = {name.lower(): name for name in props}
-        for key, item in value.items():
-            name = lowered.get(str(key).lower())
-            if name is None:
-                continue  # unknown properties are ignored, as ServiceTitan does
-            fields[name] = _check(doc, props[name], item, f"{path}.{name}", errors)
-        for required in schema.get("required", []):
-            if fields.get(required) is None and not (
-                required in fields and is_nullable(doc, props.get(required, {}))
-            ):
-                label = _field_label(required)
-                errors.add(
-                    label if path == "$" else f"{path[2:]}.{required}",
-                    f"The {label} field is required.",
-                )
-        if not props and schema.get("additionalProperties") not in (False, None):
-            return dict(value)
-        return fields
+        return _check_object(doc, schema, value, path, errors)
     if "array" in kinds:
         if not isinstance(value, list):
             errors.convert(path, "array")
@@ -244,41 +201,110 @@ def _check(doc: SpecDocument, schema: JsonSchema, value: Any, path: str, errors:
         return [
             _check(doc, item_schema, item, f"{path}[{i}]", errors) for i, item in enumerate(value)
         ]
+    return _check_scalar(schema, kinds, value, path, errors)
+
+
+def _check_alternatives(
+    doc: SpecDocument,
+    alternatives: list[JsonSchema],
+    nullable: bool,
+    value: Any,
+    path: str,
+    errors: _Errors,
+) -> Any:
+    if value is None:
+        if not nullable:
+            errors.add(path, f"The value at {path} must not be null.")
+        return None
+    if len(alternatives) == 1:
+        return _check(doc, alternatives[0], value, path, errors)
+    for alt in alternatives:
+        trial = _Errors()
+        cleaned = _check(doc, alt, value, path, trial)
+        if not trial.items:
+            return cleaned
+    errors.add(path, f"The JSON value at {path} does not match any allowed shape.")
+    return value
+
+
+def _check_enum(schema: JsonSchema, value: Any, path: str, errors: _Errors) -> Any:
+    options = [str(o) for o in schema["enum"]]
+    if isinstance(value, bool):
+        errors.convert(path, "string")
+        return value
+    if isinstance(value, int) and 0 <= value < len(options):
+        return options[value]  # .NET binds numeric enum values too
+    if isinstance(value, str):
+        for option in options:
+            if option.lower() == value.lower():
+                return option
+    errors.add(path, f"The JSON value could not be converted to an enum value. Path: {path}.")
+    return value
+
+
+def _check_object(
+    doc: SpecDocument, schema: JsonSchema, value: Any, path: str, errors: _Errors
+) -> Any:
+    if not isinstance(value, dict):
+        errors.convert(path, "object")
+        return value
+    fields: dict[str, Any] = {}
+    props: Mapping[str, JsonSchema] = schema.get("properties", {})
+    lowered = {name.lower(): name for name in props}
+    for key, item in value.items():
+        name = lowered.get(str(key).lower())
+        if name is None:
+            continue  # unknown properties are ignored, as ServiceTitan does
+        fields[name] = _check(doc, props[name], item, f"{path}.{name}", errors)
+    for required in schema.get("required", []):
+        if fields.get(required) is None and not (
+            required in fields and is_nullable(doc, props.get(required, {}))
+        ):
+            label = _field_label(required)
+            errors.add(
+                label if path == "$" else f"{path[2:]}.{required}",
+                f"The {label} field is required.",
+            )
+    if not props and schema.get("additionalProperties") not in (False, None):
+        return dict(value)
+    return fields
+
+
+def _check_scalar(
+    schema: JsonSchema, kinds: set[str], value: Any, path: str, errors: _Errors
+) -> Any:
     if "integer" in kinds:
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
                 return int(value)
             errors.convert(path, "integer")
-        return value
-    if "number" in kinds:
+    elif "number" in kinds:
         if isinstance(value, bool) or not isinstance(value, int | float):
             errors.convert(path, "number")
-        return value
-    if "boolean" in kinds:
+    elif "boolean" in kinds:
         if not isinstance(value, bool):
             errors.convert(path, "boolean")
-        return value
-    if "string" in kinds:
+    elif "string" in kinds:
         if not isinstance(value, str):
             errors.convert(path, "string")
-            return value
-        fmt = schema.get("format")
-        if fmt == "date-time" or fmt == "date":
-            try:
-                times.parse(value)
-            except ValueError:
-                errors.add(
-                    path, f"The JSON value could not be converted to System.DateTime. Path: {path}."
-                )
-        elif fmt in ("guid", "uuid"):
-            try:
-                uuid.UUID(value)
-            except ValueError:
-                errors.add(
-                    path, f"The JSON value could not be converted to System.Guid. Path: {path}."
-                )
-        return value
+        else:
+            _check_string_format(schema.get("format"), value, path, errors)
     return value
+
+
+def _check_string_format(fmt: str | None, value: str, path: str, errors: _Errors) -> None:
+    if fmt in ("date-time", "date"):
+        try:
+            times.parse(value)
+        except ValueError:
+            errors.add(
+                path, f"The JSON value could not be converted to System.DateTime. Path: {path}."
+            )
+    elif fmt in ("guid", "uuid"):
+        try:
+            uuid.UUID(value)
+        except ValueError:
+            errors.add(path, f"The JSON value could not be converted to System.Guid. Path: {path}.")
 
 
 def validate_body(operation: Operation, body: Any) -> tuple[Any, dict[str, list[str]]]:
