@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 
 from celery import Celery, signals
+from celery.schedules import crontab
+from django.conf import settings
 from kombu import Queue
 
 from autofile.core import queues
@@ -47,6 +49,16 @@ app.conf.update(
             "task": "outreach.remind",
             "schedule": 600.0,
             "options": {"expires": 590},
+        },
+        "notifications.collect": {
+            "task": "notifications.collect",
+            "schedule": 60.0,
+            "options": {"expires": 55},
+        },
+        "notifications.digest": {
+            "task": "notifications.digest",
+            "schedule": crontab(minute=0, hour=settings.NOTIFICATIONS_DIGEST_HOUR),
+            "options": {"expires": 3000},
         },
     },
 )

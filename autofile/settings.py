@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "autofile.writeback",
     "autofile.outreach",
     "autofile.filing",
+    "autofile.notifications",
     "autofile.api",
     "autofile.devtools",
 ]
@@ -230,6 +231,10 @@ MAILBOX_DIR = Path(env("MAILBOX_DIR", str(DATA_DIR / "mailbox")))
 OUTREACH_PUBLIC_URL = env("OUTREACH_PUBLIC_URL")
 OUTREACH_UPLOAD_MAX_BYTES = env_int("OUTREACH_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
 OUTREACH_RATE_LIMIT = env_int("OUTREACH_RATE_LIMIT", 60)  # requests a minute per address
+# Notifications: the daily digest goes out at this hour (UTC), at most once per
+# NOTIFICATIONS_DIGEST_MIN_HOURS per member; its links are built on OUTREACH_PUBLIC_URL.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+NOTIFICATIONS_DIGEST_MIN_HOURS = env_int("NOTIFICATIONS_DIGEST_MIN_HOURS", 20)
 # Behind a reverse proxy: the META key holding the client address (HTTP_X_FORWARDED_FOR),
 # used by the login lockout and the outreach rate limit.
 TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER") or env("OUTREACH_TRUSTED_PROXY_HEADER")

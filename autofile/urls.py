@@ -14,6 +14,7 @@ urlpatterns = [
     path("outreach/", include("autofile.outreach.urls")),
     path("filing/", include("autofile.filing.urls")),
     path("r/", include("autofile.outreach.urls_public")),
+    path("notifications/", include("autofile.notifications.urls")),
     path("api/", include("autofile.api.urls")),
     path("dev/", include("autofile.devtools.urls")),
     path("admin/", admin.site.urls),

@@ -29,4 +29,6 @@ ROUTES: Final[dict[str, str]] = {
     "outbox.deliver": INTERACTIVE,
     "outbox.sweep": INTERACTIVE,  # hands due write-backs out; a few queries
     "outreach.remind": SYNC,  # bulk mail, nobody waits for it
+    "notifications.collect": SYNC,  # reads recent events and outbox rows; nobody waits
+    "notifications.digest": SYNC,  # bulk mail once a day
 }
