@@ -8,9 +8,11 @@ every business view refuses them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 
+from autofile.accounts.http import AppRequest
 from autofile.accounts.selectors import membership_get, memberships_for_user
 
 SESSION_KEY = "organization_id"
@@ -20,9 +22,10 @@ class CurrentOrganizationMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = None  # type: ignore[attr-defined]
-        request.organization = None  # type: ignore[attr-defined]
+    def __call__(self, http_request: HttpRequest) -> HttpResponse:
+        request = cast(AppRequest, http_request)
+        request.membership = None
+        request.organization = None
         if request.user.is_authenticated:
             membership = None
             organization_id = request.session.get(SESSION_KEY)
@@ -33,6 +36,6 @@ class CurrentOrganizationMiddleware:
                 if membership is not None:
                     request.session[SESSION_KEY] = membership.organization_id
             if membership is not None:
-                request.membership = membership  # type: ignore[attr-defined]
-                request.organization = membership.organization  # type: ignore[attr-defined]
+                request.membership = membership
+                request.organization = membership.organization
         return self.get_response(request)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from autofile.accounts.decorators import role_required
 from autofile.accounts.forms import InvitationForm, MemberRoleForm, NewAccountForm
+from autofile.accounts.http import AppRequest, MemberRequest, SignedInRequest
 from autofile.accounts.middleware import SESSION_KEY
 from autofile.accounts.models import Invitation, Membership, Role, User
 from autofile.accounts.selectors import (
@@ -38,9 +39,9 @@ from autofile.core.htmx import render_page
 
 @login_required
 @require_POST
-def organization_switch(request: HttpRequest, organization_id: int) -> HttpResponse:
+def organization_switch(request: SignedInRequest, organization_id: int) -> HttpResponse:
     """Make another of the user's organizations the current one."""
-    membership = membership_get(user=request.user, organization_id=organization_id)  # type: ignore[arg-type]
+    membership = membership_get(user=request.user, organization_id=organization_id)
     if membership is None:
         raise Http404("No such organization")
     request.session[SESSION_KEY] = membership.organization_id
@@ -57,8 +58,8 @@ MEMBERS_TEMPLATE = "accounts/members.html"
 MEMBERS_PARTIALS = ("members-table", "invitations")
 
 
-def _members_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    organization = request.organization  # type: ignore[attr-defined]
+def _members_context(request: MemberRequest, **extra: Any) -> dict[str, Any]:
+    organization = request.organization
     context: dict[str, Any] = {
         "members": members_of(organization=organization),
         "invitations": invitations_pending(organization=organization),
@@ -70,30 +71,30 @@ def _members_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return context
 
 
-def _member(request: HttpRequest, membership_id: int) -> Membership:
-    membership = member_get(organization=request.organization, membership_id=membership_id)  # type: ignore[attr-defined]
+def _member(request: MemberRequest, membership_id: int) -> Membership:
+    membership = member_get(organization=request.organization, membership_id=membership_id)
     if membership is None:
         raise Http404("No such member")
     return membership
 
 
-def _invitation(request: HttpRequest, invitation_id: int) -> Invitation:
-    invitation = invitation_get(organization=request.organization, invitation_id=invitation_id)  # type: ignore[attr-defined]
+def _invitation(request: MemberRequest, invitation_id: int) -> Invitation:
+    invitation = invitation_get(organization=request.organization, invitation_id=invitation_id)
     if invitation is None:
         raise Http404("No such invitation")
     return invitation
 
 
-def _flash(request: HttpRequest, level: int, text: str) -> None:
+def _flash(request: MemberRequest, level: int, text: str) -> None:
     """Tell a plain form post what happened on the page it goes back to; htmx shows it in
     the swapped part instead."""
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         messages.add_message(request, level, text)
 
 
-def _after_change(request: HttpRequest, **extra: Any) -> HttpResponse:
+def _after_change(request: MemberRequest, **extra: Any) -> HttpResponse:
     """htmx swaps the changed table in place; a plain form post goes back to the page."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render_page(
             request, MEMBERS_TEMPLATE, _members_context(request, **extra), partials=MEMBERS_PARTIALS
         )
@@ -109,7 +110,7 @@ def _accept_url(request: HttpRequest) -> Any:
 
 
 @role_required(Role.ADMIN)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: MemberRequest) -> HttpResponse:
     return render_page(
         request, MEMBERS_TEMPLATE, _members_context(request), partials=MEMBERS_PARTIALS
     )
@@ -117,7 +118,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_POST
-def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_role(request: MemberRequest, membership_id: int) -> HttpResponse:
     membership = _member(request, membership_id)
     form = MemberRoleForm(request.POST)
     error = None
@@ -139,7 +140,7 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_POST
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_remove(request: MemberRequest, membership_id: int) -> HttpResponse:
     membership = _member(request, membership_id)
     try:
         membership_remove(membership=membership)
@@ -156,7 +157,7 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def invitation_new(request: HttpRequest) -> HttpResponse:
+def invitation_new(request: MemberRequest) -> HttpResponse:
     """Invite someone by email; the form keeps the input and shows errors in place."""
     if request.method != "POST":
         return redirect("accounts:members")
@@ -164,10 +165,10 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             invitation = invitation_create(
-                organization=request.organization,  # type: ignore[attr-defined]
+                organization=request.organization,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                invited_by=request.user,  # type: ignore[arg-type]
+                invited_by=request.user,
                 accept_url=_accept_url(request),
             )
         except ValidationError as exc:
@@ -186,17 +187,17 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_POST
-def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_resend(request: MemberRequest, invitation_id: int) -> HttpResponse:
     """Send a fresh link (the old one stops working)."""
     invitation = _invitation(request, invitation_id)
     if not invitation.is_pending():
         raise Http404("This invitation is no longer pending")
     try:
         fresh = invitation_create(
-            organization=request.organization,  # type: ignore[attr-defined]
+            organization=request.organization,
             email=invitation.email,
             role=invitation.role,
-            invited_by=request.user,  # type: ignore[arg-type]
+            invited_by=request.user,
             accept_url=_accept_url(request),
         )
     except ValidationError as exc:
@@ -209,7 +210,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_POST
-def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_cancel(request: MemberRequest, invitation_id: int) -> HttpResponse:
     invitation = _invitation(request, invitation_id)
     try:
         invitation_revoke(invitation=invitation)
@@ -224,7 +225,7 @@ def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
 # --- accepting an invitation (anyone holding the link) --------------------------------
 
 
-def invitation_accept_page(request: HttpRequest) -> HttpResponse:
+def invitation_accept_page(request: AppRequest) -> HttpResponse:
     """The link in the invitation email.
 
     A signed-in user with the invited address joins with one click; a new person chooses

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from autofile.accounts.decorators import role_required
+from autofile.accounts.http import MemberRequest
 from autofile.accounts.models import Role
 from autofile.api.forms import ApiTokenForm
 from autofile.api.selectors import api_token_get, api_tokens_for
@@ -20,9 +21,9 @@ TEMPLATE = "api/tokens.html"
 PARTIALS = ("api-tokens",)
 
 
-def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+def _context(request: MemberRequest, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
-        "tokens": api_tokens_for(organization=request.organization),  # type: ignore[attr-defined]
+        "tokens": api_tokens_for(organization=request.organization),
         "form": ApiTokenForm(),
         "new_key": "",
     }
@@ -31,16 +32,16 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 
 @role_required(Role.ADMIN)
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: MemberRequest) -> HttpResponse:
     """The list and the create form; a valid POST answers with the new key, shown once."""
     if request.method == "POST":
         form = ApiTokenForm(request.POST)
         if form.is_valid():
             issued = api_token_create(
-                organization=request.organization,  # type: ignore[attr-defined]
+                organization=request.organization,
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
-                created_by=request.user,  # type: ignore[arg-type]
+                created_by=request.user,
             )
             response = render_page(
                 request,
@@ -58,13 +59,13 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def api_token_revoke_view(request: HttpRequest, api_token_id: int) -> HttpResponse:
-    token = api_token_get(organization=request.organization, api_token_id=api_token_id)  # type: ignore[attr-defined]
+def api_token_revoke_view(request: MemberRequest, api_token_id: int) -> HttpResponse:
+    token = api_token_get(organization=request.organization, api_token_id=api_token_id)
     if token is None:
         raise Http404("No such token")
     api_token_revoke(token=token)
     notice = f"Token “{token.name}” is revoked: it stops working now."
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render_page(request, TEMPLATE, _context(request, notice=notice), partials=PARTIALS)
     messages.success(request, notice)
     return redirect("api_tokens:list")

@@ -23,7 +23,8 @@ def render_page(
     Partials are named after the DOM id they replace, so `hx-target="#packet-table"`
     renders `template#packet-table`. Plain requests (no JavaScript) get the full page.
     """
-    target = getattr(request, "htmx", None) and request.htmx.target  # type: ignore[attr-defined]
+    htmx = getattr(request, "htmx", None)  # django-htmx's details; absent outside the middleware
+    target = htmx.target if htmx else None
     name = f"{template}#{target}" if target and target in partials else template
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))

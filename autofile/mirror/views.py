@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from autofile.accounts.decorators import role_required
+from autofile.accounts.http import MemberRequest
 from autofile.accounts.models import Role
 from autofile.core.htmx import render_page
 from autofile.mirror.models import Connection
@@ -25,24 +26,24 @@ from autofile.mirror.services import connection_sync_request
 RESOURCE_NAMES = [r.name for r in RESOURCES]
 
 
-def connection_or_404(request: HttpRequest, connection_id: int) -> Connection:
+def connection_or_404(request: MemberRequest, connection_id: int) -> Connection:
     """The organization's connection (the sync and the connection setup pages use it)."""
-    connection = connection_get(organization=request.organization, connection_id=connection_id)  # type: ignore[attr-defined]
+    connection = connection_get(organization=request.organization, connection_id=connection_id)
     if connection is None:
         raise Http404("No such connection")
     return connection
 
 
 @role_required(Role.ADMIN)
-def sync_overview(request: HttpRequest) -> HttpResponse:
-    summaries = connection_summaries(organization=request.organization)  # type: ignore[attr-defined]
+def sync_overview(request: MemberRequest) -> HttpResponse:
+    summaries = connection_summaries(organization=request.organization)
     if len(summaries) == 1:
         return redirect("mirror:sync_detail", connection_id=summaries[0].connection.pk)
     return render_page(request, "mirror/sync_overview.html", {"summaries": summaries})
 
 
 @role_required(Role.ADMIN)
-def sync_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
+def sync_detail(request: MemberRequest, connection_id: int) -> HttpResponse:
     connection = connection_or_404(request, connection_id)
     statuses = sync_status(connection=connection)
     resource = request.GET.get("resource", "")
@@ -61,7 +62,7 @@ def sync_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_POST
-def sync_start(request: HttpRequest, connection_id: int) -> HttpResponse:
+def sync_start(request: MemberRequest, connection_id: int) -> HttpResponse:
     """Queue a sync now: of every resource or one, incremental or a full resync."""
     connection = connection_or_404(request, connection_id)
     resource = request.POST.get("resource") or None
@@ -78,7 +79,7 @@ def sync_start(request: HttpRequest, connection_id: int) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def quarantine(request: HttpRequest, connection_id: int) -> HttpResponse:
+def quarantine(request: MemberRequest, connection_id: int) -> HttpResponse:
     connection = connection_or_404(request, connection_id)
     resource = request.GET.get("resource", "")
     if resource not in RESOURCE_NAMES:

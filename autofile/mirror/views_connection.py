@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from autofile.accounts.decorators import role_required
+from autofile.accounts.http import MemberRequest
 from autofile.accounts.models import Role
 from autofile.core.htmx import redirect_page, render_page
 from autofile.mirror.connection_setup import (
@@ -52,7 +53,7 @@ def _save(form: ConnectionForm, connection: Connection | None) -> Connection:
 
 
 def _detail_context(
-    request: HttpRequest,
+    request: MemberRequest,
     connection: Connection,
     *,
     form: ConnectionForm | None = None,
@@ -60,7 +61,7 @@ def _detail_context(
     account_form: UtilityAccountFieldForm | None = None,
     result: ConnectionTestResult | None = None,
 ) -> dict[str, Any]:
-    organization = request.organization  # type: ignore[attr-defined]
+    organization = request.organization
     tag_form = tag_form or AutoFileTagForm(connection=connection)
     account_form = account_form or UtilityAccountFieldForm(
         connection=connection, names=location_custom_field_names(connection=connection)
@@ -82,17 +83,17 @@ def _detail_context(
 
 
 @role_required(Role.ADMIN)
-def connection_home(request: HttpRequest) -> HttpResponse:
+def connection_home(request: MemberRequest) -> HttpResponse:
     """The organization's connection, or the form that creates its first one."""
-    connection = connections_for(organization=request.organization).first()  # type: ignore[attr-defined]
+    connection = connections_for(organization=request.organization).first()
     if connection is None:
         return connection_create(request)
     return redirect("connection:detail", connection_id=connection.pk)
 
 
 @role_required(Role.ADMIN)
-def connection_create(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def connection_create(request: MemberRequest) -> HttpResponse:
+    organization = request.organization
     form = ConnectionForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         connection = _save(form, None)
@@ -109,7 +110,7 @@ def connection_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def connection_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
+def connection_detail(request: MemberRequest, connection_id: int) -> HttpResponse:
     """Edit the credentials; test them; choose the AutoFile tag."""
     connection = connection_or_404(request, connection_id)
     form = None
@@ -127,7 +128,7 @@ def connection_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_POST
-def connection_check(request: HttpRequest, connection_id: int) -> HttpResponse:
+def connection_check(request: MemberRequest, connection_id: int) -> HttpResponse:
     """Run the credential check now and show what failed, step by step."""
     connection = connection_or_404(request, connection_id)
     result = connection_test(connection=connection)
@@ -137,7 +138,7 @@ def connection_check(request: HttpRequest, connection_id: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_POST
-def connection_tag(request: HttpRequest, connection_id: int) -> HttpResponse:
+def connection_tag(request: MemberRequest, connection_id: int) -> HttpResponse:
     connection = connection_or_404(request, connection_id)
     form = AutoFileTagForm(request.POST, connection=connection)
     if form.is_valid():
@@ -148,7 +149,7 @@ def connection_tag(request: HttpRequest, connection_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
     if form.is_valid():
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             messages.success(request, "AutoFile tag saved.")
             return redirect("connection:detail", connection_id=connection.pk)
         form = AutoFileTagForm(connection=connection)
@@ -161,7 +162,7 @@ def connection_tag(request: HttpRequest, connection_id: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_POST
-def connection_utility_account(request: HttpRequest, connection_id: int) -> HttpResponse:
+def connection_utility_account(request: MemberRequest, connection_id: int) -> HttpResponse:
     """Choose the location custom field the utility account numbers are written to."""
     connection = connection_or_404(request, connection_id)
     names = location_custom_field_names(connection=connection)
@@ -170,7 +171,7 @@ def connection_utility_account(request: HttpRequest, connection_id: int) -> Http
         connection_utility_account_field_set(
             connection=connection, field_name=form.cleaned_data["field_name"]
         )
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             messages.success(request, "Utility account field saved.")
             return redirect("connection:detail", connection_id=connection.pk)
         form = UtilityAccountFieldForm(connection=connection, names=names)
