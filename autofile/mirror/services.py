@@ -72,7 +72,7 @@ def connection_sync(
     connection = Connection.objects.get(pk=connection_id, is_active=True)
     wanted = set(resources) if resources else None
     outcomes: dict[str, Outcome] = {}
-    failed: list[str] = []
+    failed: dict[str, str] = {}
     with client_for(connection) as client:
         for resource in TENANT_WIDE:
             if wanted is not None and resource.name not in wanted:
@@ -87,16 +87,30 @@ def connection_sync(
                     after_page=AFTER_PAGE.get(resource.name),
                     progress=progress(resource.name) if progress else None,
                 )
-            except ServiceTitanError:
-                # Recorded on the run and the sync state; the other resources go on.
-                failed.append(resource.name)
+            except ServiceTitanError as error:
+                # Recorded on the run and the sync state; the other resources go on, and the
+                # next beat tick tries this one again.
+                failed[resource.name] = " ".join(f"{type(error).__name__}: {error}".split())
     if failed:
-        raise SyncFailed(f"sync of {', '.join(failed)} failed for connection {connection.pk}")
+        raise SyncFailed(
+            f"sync of {', '.join(failed)} failed for connection {connection.pk}",
+            outcomes=outcomes,
+            failed=failed,
+        )
     return outcomes
 
 
 class SyncFailed(RuntimeError):
-    """Some resources could not be read; each run records why."""
+    """Some resources could not be read; each run records why.
+
+    `failed` holds one line per failed resource, `outcomes` what the others did."""
+
+    def __init__(
+        self, message: str, *, outcomes: dict[str, Outcome], failed: dict[str, str]
+    ) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes
+        self.failed = failed
 
 
 def _after_page(resource: str) -> AfterPage:
@@ -137,7 +151,8 @@ AFTER_PAGE: dict[str, AfterPage] = {
 
 
 def sync_due(*, now: dt.datetime | None = None) -> dict[int, list[str]]:
-    """Per active connection, the resources whose cadence says an incremental sync is due."""
+    """Per active connection, the resources whose cadence says an incremental sync is due,
+    and those whose last sync failed (the next tick tries them again)."""
     now = now or timezone.now()
     states = {
         (state.connection_id, state.resource): state
@@ -149,7 +164,8 @@ def sync_due(*, now: dt.datetime | None = None) -> dict[int, list[str]]:
             state = states.get((connection_id, resource.name))
             leased = state is not None and state.lease_expires_at and state.lease_expires_at > now
             last = state.last_started_at if state else None
-            if not leased and (last is None or now - last >= resource.cadence):
+            failed = state is not None and bool(state.last_error)  # tried again at once
+            if not leased and (last is None or failed or now - last >= resource.cadence):
                 due.setdefault(connection_id, []).append(resource.name)
     return due
 

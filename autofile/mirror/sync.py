@@ -35,6 +35,7 @@ from autofile.mirror.models import (
 from autofile.mirror.readers import prefetched, read_job_rows, read_pages
 from autofile.mirror.registry import Page, Resource, links_into
 from autofile.mirror.upsert import Upserted, upsert_rows
+from integrations.servicetitan import ServiceTitanError
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +175,7 @@ def sync_resource(
     )
     outcome = Outcome(run=run)
     error = ""
+    names = (resource.name, connection.pk)
     try:
         cursor = state.cursor or None
         # A reader thread reads and maps the next page while this one is written.
@@ -198,7 +200,10 @@ def sync_resource(
         error = f"{type(exc).__name__}: {exc}"
         run.status = SyncRun.Status.FAILED
         run.error = error
-        logger.exception("sync of %s for connection %s failed", resource.name, connection.pk)
+        if isinstance(exc, ServiceTitanError):  # ServiceTitan's trouble, not a bug here
+            logger.warning("sync of %s for connection %s failed: %s", *names, error)
+        else:
+            logger.exception("sync of %s for connection %s failed", *names)
         raise
     finally:
         run.finished_at = timezone.now()

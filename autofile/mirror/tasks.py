@@ -6,11 +6,15 @@ so they are acknowledged late: a worker killed mid-run has its task redelivered.
 
 from __future__ import annotations
 
+import logging
+
 from celery import Task, shared_task
 
 from autofile.mirror import services
 
 DUE_SYNC_EXPIRES = 60  # seconds
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, name="mirror.sync_connection", acks_late=True)
@@ -21,12 +25,17 @@ def sync_connection(
     full: bool = False,
 ) -> None:
     # The task's id names a full resync: redelivered after a crash, it resumes the resync.
-    services.connection_sync(
-        connection_id=connection_id,
-        resources=resources,
-        full=full,
-        full_key=(self.request.id or "") if full else "",
-    )
+    try:
+        services.connection_sync(
+            connection_id=connection_id,
+            resources=resources,
+            full=full,
+            full_key=(self.request.id or "") if full else "",
+        )
+    except services.SyncFailed as error:
+        # ServiceTitan's trouble, recorded per resource; the next beat tick tries again.
+        for name, line in error.failed.items():
+            logger.warning("sync of %s for connection %s failed: %s", name, connection_id, line)
 
 
 @shared_task(name="mirror.sync_due_connections", acks_late=True)

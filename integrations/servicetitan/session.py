@@ -8,8 +8,10 @@ expired one), sends, and classifies the outcome:
 outcome                                   what happens
 ========================================  ==================================================
 2xx                                       decoded and returned
-401                                       token replaced once, request repeated (it was
-                                          rejected before any processing)
+401                                       token replaced, request repeated at once (it was
+                                          rejected before any processing); a fresh token
+                                          refused again is retried with backoff like a
+                                          5xx, then ``AuthError``
 429                                       all callers of the (app, tenant) pause for
                                           ``Retry-After`` (capped), then retry
 5xx, 409 "suspended for maintenance",     exponential backoff with full jitter, capped in
@@ -218,14 +220,21 @@ class Session:
         status = response.status_code
         body = parse_error_body(response.content)
         body.text = self.redactor.text(body.text)
-        if status == 401 and not state.reauthenticated:
-            state.reauthenticated = True
+        if status == 401:
             logger.info(
                 "ServiceTitan rejected the access token (401) on %s %s; fetching a new one",
                 call.method,
                 call.url,
             )
             self.tokens.replace_rejected(token)
+            if not state.reauthenticated:
+                state.reauthenticated = True
+                return  # the first time, at once
+            # A fresh token refused too: ServiceTitan revokes tokens early in bursts, so this
+            # is token trouble, retried with backoff like any transient failure, and only an
+            # `AuthError` once the attempts are used up (bad credentials fail at the token
+            # endpoint instead). A 401 is refused before processing: any call may resend.
+            self._retry_or_raise(call, state, response, None, body)
             return
         if status == 429:
             self._wait_rate_limited(call, state, response, body)

@@ -286,11 +286,35 @@ def test_early_token_expiry_refreshes_once_and_retries(make_client: ClientFactor
     assert len(tokens) == 2 and statuses(sim, "/jobs").count(401) == 1
 
 
-def test_a_second_401_is_an_auth_error_not_a_loop(make_client: ClientFactory) -> None:
+def test_401s_in_a_row_are_retried_with_backoff_like_transient_errors(
+    make_client: ClientFactory,
+) -> None:
+    refused = httpx.Response(401, json={"title": "Unauthorized"})
+    api = ScriptedApi(lambda r: refused, lambda r: refused, lambda r: refused, ok())
+    sleeps: list[float] = []
+    client = make_client(transport=api.transport, sleep=sleeps.append)
+    assert client.jobs.get(7).id == 7
+    assert len(api.sent) == 4
+    assert len(sleeps) == 2  # the first 401 retries at once, the next ones back off
+
+
+def test_401s_that_never_stop_are_an_auth_error_not_a_loop(make_client: ClientFactory) -> None:
     api = ScriptedApi(lambda r: httpx.Response(401, json={"title": "Unauthorized"}))
     with pytest.raises(AuthError) as caught:
         make_client(transport=api.transport).jobs.list()
-    assert len(api.sent) == 2 and caught.value.status == 401
+    attempts = FAST_OPTIONS.retry.max_attempts
+    assert len(api.sent) == attempts + 1 and caught.value.status == 401
+
+
+def test_tokens_expiring_early_again_and_again_do_not_fail_a_read(
+    make_client: ClientFactory,
+) -> None:
+    sim = make_simulator()
+    client = make_client(sim, options=PATIENT)
+    sim.set_faults("token-expiry:0.4")
+    for _ in range(20):
+        assert client.jobs.list(page_size=5).data
+    assert statuses(sim, "/jobs").count(401) >= 5
 
 
 def test_bad_credentials_raise_auth_error(sim: Simulator) -> None:

@@ -1,6 +1,9 @@
 """Run a sync of a connection in the foreground, with a progress bar per resource.
 
 python manage.py servicetitan_sync --connection 1 [--full] [--resource jobs]
+
+A resource ServiceTitan failed to serve (retries used up) gets one line on stderr and the
+command exits 1; the others are synced all the same.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from tqdm import tqdm
 
 from autofile.mirror.models import Connection
 from autofile.mirror.registry import BY_NAME
-from autofile.mirror.services import connection_sync
+from autofile.mirror.services import SyncFailed, connection_sync
+from autofile.mirror.sync import Outcome
 
 
 class Command(BaseCommand):
@@ -42,13 +46,27 @@ class Command(BaseCommand):
 
             return advance
 
+        failed: dict[str, str] = {}
         with _closing(bars):
-            outcomes = connection_sync(
-                connection_id=options["connection"],
-                resources=options["resource"],
-                full=options["full"],
-                progress=progress,
+            try:
+                outcomes = connection_sync(
+                    connection_id=options["connection"],
+                    resources=options["resource"],
+                    full=options["full"],
+                    progress=progress,
+                )
+            except SyncFailed as error:
+                outcomes, failed = error.outcomes, error.failed
+        self._report(outcomes)
+        for name, line in failed.items():  # one line each, never a traceback
+            self.stderr.write(f"{name}: failed: {line}")
+        if failed:
+            raise CommandError(
+                f"{len(failed)} resource(s) failed; the next sync (or beat tick) tries them again",
+                returncode=1,
             )
+
+    def _report(self, outcomes: dict[str, Outcome]) -> None:
         for name, outcome in outcomes.items():
             if outcome.skipped:
                 self.stdout.write(f"{name}: skipped, another sync is running")
