@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "csp",
     "autofile.core",
     "autofile.accounts",
     "autofile.mirror",
@@ -81,12 +82,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "autofile.accounts.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "autofile.accounts.middleware.CurrentOrganizationMiddleware",
@@ -187,7 +190,35 @@ SECURE_PROXY_SSL_HEADER = (
 )
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy of every page (django-csp): scripts and styles from our own static
+# files only (htmx included: its indicator style is in app.css, see base.html), no inline
+# script, style or handler. Responses that set their own policy keep it (uploaded files are
+# sandboxed, the homeowner's pages have theirs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Signed-in sessions end after SESSION_IDLE_TIMEOUT seconds without a request (0 = only
+# when the browser's session cookie expires, SESSION_COOKIE_AGE: two weeks by default).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 0)
+# The Django admin (/admin/) exists only with ADMIN_ENABLED=1; then staff users sign in there
+# and see the organizations they are members of (superusers: all), for support.
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED")
+# Where people reach AutoFile (https://autofile.example.com): links built outside a request,
+# such as the invitation `manage.py organization_create` prints.
+PUBLIC_URL = env("PUBLIC_URL")
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username, or
 # from one client address, that username / address is refused for AXES_COOLOFF_MINUTES. Each

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -17,5 +18,7 @@ urlpatterns = [
     path("notifications/", include("autofile.notifications.urls")),
     path("api/", include("autofile.api.urls")),
     path("dev/", include("autofile.devtools.urls")),
-    path("admin/", admin.site.urls),
 ]
+# Support's Django admin only where it is switched on (ADMIN_ENABLED, off by default).
+if settings.ADMIN_ENABLED:
+    urlpatterns.append(path("admin/", admin.site.urls))

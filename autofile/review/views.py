@@ -685,4 +685,8 @@ def attachment_file(request: HttpRequest, job_attachment_id: int) -> HttpRespons
     response["X-Content-Type-Options"] = "nosniff"
     if content_type != "application/pdf":  # Chromium's PDF viewer refuses sandboxed pages
         response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    else:  # the pages' policy (object-src 'none') would keep the viewer out
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; object-src 'self'; plugin-types application/pdf"
+        )
     return cast(HttpResponse, response)  # streamed; role_required is typed for HttpResponse

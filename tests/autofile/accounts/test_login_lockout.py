@@ -20,6 +20,7 @@ def attempt(client: Client, path: str, username: str, password: str, ip: str = "
     return client.post(path, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
+@pytest.mark.usefixtures("admin_site_on")
 @pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
 def test_wrong_passwords_lock_the_account_even_for_the_right_password(
     client: Client, qa_user: User, path: str, caplog: pytest.LogCaptureFixture, settings: Any
