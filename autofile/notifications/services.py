@@ -129,6 +129,28 @@ def _answers(now: dt.datetime) -> list[Candidate]:
     ]
 
 
+def _packets_of(messages: list[OutboxMessage]) -> dict[int, int]:
+    """{outbox message id: packet id}: through the message's correction, or for an upload
+    through the packet document it sends."""
+    uploads = {
+        m.pk: int(m.payload["document_id"])
+        for m in messages
+        if m.kind == OutboxKind.JOB_ATTACHMENT_UPLOAD
+        and str(m.payload.get("document_id", "")).isdigit()
+    }
+    by_document = dict(
+        PacketDocument.objects.filter(pk__in=set(uploads.values())).values_list("pk", "packet_id")
+    )
+    packet_of: dict[int, int] = {}
+    for message in messages:
+        correction = getattr(message, "correction", None)
+        if correction is not None and correction.packet_id is not None:
+            packet_of[message.pk] = correction.packet_id
+        elif by_document.get(uploads.get(message.pk, 0)) is not None:
+            packet_of[message.pk] = by_document[uploads[message.pk]]
+    return packet_of
+
+
 def _writebacks(now: dt.datetime) -> list[Candidate]:
     messages = list(
         OutboxMessage.objects.filter(
@@ -137,24 +159,7 @@ def _writebacks(now: dt.datetime) -> list[Candidate]:
             updated_at__gte=now - LOOKBACK,
         ).select_related("correction")
     )
-    document_ids = {
-        int(m.payload["document_id"])
-        for m in messages
-        if m.kind == OutboxKind.JOB_ATTACHMENT_UPLOAD
-        and str(m.payload.get("document_id", "")).isdigit()
-    }
-    by_document = dict(
-        PacketDocument.objects.filter(pk__in=document_ids).values_list("pk", "packet_id")
-    )
-    packet_of: dict[int, int] = {}
-    for message in messages:
-        correction = getattr(message, "correction", None)
-        if correction is not None and correction.packet_id is not None:
-            packet_of[message.pk] = correction.packet_id
-        elif message.kind == OutboxKind.JOB_ATTACHMENT_UPLOAD:
-            packet_id = by_document.get(int(message.payload.get("document_id") or 0))
-            if packet_id is not None:
-                packet_of[message.pk] = packet_id
+    packet_of = _packets_of(messages)
     packets = {
         p.pk: p
         for p in Packet.objects.filter(

@@ -89,7 +89,7 @@ def request_suggestions(*, packet: Packet) -> list[Suggestion]:
         item = item_for_finding(finding)
         if item is not None and item not in matched:
             matched[item] = finding
-    income_program = "income" in f"{packet.program.name} {packet.program.description}".casefold()
+    income_program = packet.program.income_tiers
     shown = []
     for item in ITEM_ORDER:
         if item == Item.INCOME and not income_program and item not in matched:

@@ -323,3 +323,28 @@ def test_beat_runs_the_collector_and_the_digest_on_their_queue() -> None:
     assert {"notifications.collect", "notifications.digest"} <= schedule
     assert queues.ROUTES["notifications.collect"] == queues.SYNC
     assert queues.ROUTES["notifications.digest"] == queues.SYNC
+
+
+def test_the_list_reads_in_the_same_queries_for_2_or_50_notifications(
+    organization: Organization,
+    reviewer: User,
+    admin_user: User,
+    signed_in: Callable[[User], Client],
+) -> None:
+    client = signed_in(reviewer)
+    client.get(reverse("notifications:list"))  # the session's first request loads more
+
+    def queries_for(count: int) -> int:
+        Notification.objects.all().delete()
+        for _ in range(count):
+            kickback(packet_for(organization, reviewer), by=admin_user)
+        services.notifications_collect(now=timezone.now() + dt.timedelta(minutes=5))
+        assert Notification.objects.filter(user=reviewer).count() == count
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("notifications:list")).status_code == 200
+        return len(captured)
+
+    assert queries_for(2) == queries_for(50)

@@ -309,3 +309,45 @@ def test_the_public_pages_limit_posts_too(
     assert "default-src 'none'" in limited["Content-Security-Policy"]
     assert limited["Referrer-Policy"] == "same-origin"  # the token never leaves the site
     cache.clear()
+
+
+def test_an_answered_link_lets_the_homeowner_follow_the_filing(
+    smtp: Mailbox, reviewer: Client, asking_packet: Packet, organization: Organization
+) -> None:
+    hr = ask(reviewer, asking_packet, [Item.UTILITY_ACCOUNT])
+    link = path_of(smtp.link("dana@example.com"))
+    assert Client().post(link, ACCOUNT).status_code == 302
+
+    def reached() -> list[str]:
+        body = Client().get(link).content.decode()
+        return [
+            line.split("✓ ", 1)[1].split("<", 1)[0] for line in body.split('class="reached"')[1:]
+        ]
+
+    assert reached() == ["Details collected"]
+    Packet.objects.filter(pk=asking_packet.pk).update(status="approved")
+    assert reached() == ["Details collected", "Submitted to Oncor", "Approved"]
+    Packet.objects.filter(pk=asking_packet.pk).update(status="paid")
+    assert reached()[-1] == "Paid"
+    # long after the link's date it still shows the filing, and still takes nothing
+    HomeownerRequest.objects.filter(pk=hr.pk).update(
+        expires_at=timezone.now() - dt.timedelta(days=90)
+    )
+    assert "Paid" in Client().get(link).content.decode()
+    assert Client().post(link, ACCOUNT).status_code == 200
+    services.outreach_settings_update(
+        organization=organization, reminder_days=[3], link_days=30, show_filing_status=False
+    )
+    body = Client().get(link).content.decode()
+    assert "Thank you" in body and "Your rebate" not in body
+
+
+def test_income_confirmation_is_offered_for_income_tier_programs(
+    asking_packet: Packet,
+) -> None:
+    from autofile.outreach.selectors import request_suggestions
+
+    assert Item.INCOME not in {s.item for s in request_suggestions(packet=asking_packet)}
+    asking_packet.program.income_tiers = True
+    asking_packet.program.save(update_fields=["income_tiers"])
+    assert Item.INCOME in {s.item for s in request_suggestions(packet=asking_packet)}
