@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from autofile.accounts.models import Invitation, Membership, Organization, Role, User
 from autofile.api.models import ApiToken
-from autofile.filing.models import SubmissionBatch
+from autofile.filing.models import ReconciliationImport, SubmissionBatch
 from autofile.mirror.models import (
     Appointment,
     AppointmentAssignment,
@@ -763,3 +763,13 @@ class SubmissionBatchFactory(factory.django.DjangoModelFactory[SubmissionBatch])
     number = factory.Sequence(lambda n: n + 1)
     reference = factory.LazyAttribute(lambda o: f"B-{o.year}-{o.number:04d}")
     confirmation_number = factory.SelfAttribute("reference")
+
+
+class ReconciliationImportFactory(factory.django.DjangoModelFactory[ReconciliationImport]):
+    class Meta:
+        model = ReconciliationImport
+
+    organization = factory.SubFactory(OrganizationFactory)
+    file_name = "decisions.csv"
+    sha256 = "0" * 64
+    size = 0

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from autofile.filing.models import DateFormat, SheetField
+from autofile.packets.models import RebateProgram
 from autofile.review.forms import PacketIdsField
 
 
@@ -45,3 +46,20 @@ SheetColumnFormSet = forms.formset_factory(SheetColumnForm, extra=3, can_delete=
 
 class SheetSettingsForm(forms.Form):
     date_format = forms.ChoiceField(choices=DateFormat.choices, label="Dates as")
+
+
+class ReconciliationUploadForm(forms.Form):
+    """The decisions file a program sent back, and optionally the program it is from."""
+
+    file = forms.FileField(label="Decisions file (CSV or XLSX)")
+    program = forms.ModelChoiceField(
+        queryset=RebateProgram.objects.none(),
+        required=False,
+        empty_label="Any program",
+        help_text="Rows match packets of this program only",
+    )
+
+    def __init__(self, *args: Any, programs: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if programs is not None:
+            self.fields["program"].queryset = programs  # type: ignore[attr-defined]

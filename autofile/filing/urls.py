@@ -1,6 +1,7 @@
 from django.urls import path
 
 from autofile.filing import views_batches as batches
+from autofile.filing import views_reconciliation as reconciliation
 from autofile.filing import views_sheets as sheets
 
 app_name = "filing"
@@ -23,4 +24,16 @@ urlpatterns = [
     # bulk sheet mappings
     path("sheets/", sheets.sheet_list, name="sheet_list"),
     path("sheets/<int:rebate_program_id>/", sheets.sheet_mapping, name="sheet_mapping"),
+    # reconciliation
+    path("reconciliation/", reconciliation.reconciliation_list, name="reconciliation_list"),
+    path(
+        "reconciliation/<int:reconciliation_import_id>/",
+        reconciliation.reconciliation_detail,
+        name="reconciliation_detail",
+    ),
+    path(
+        "reconciliation/<int:reconciliation_import_id>/apply/",
+        reconciliation.reconciliation_apply,
+        name="reconciliation_apply",
+    ),
 ]

@@ -1,6 +1,7 @@
 """Filing: what AutoFile hands a program and what comes back."""
 
 from autofile.filing.models.batches import BatchPacket, SubmissionBatch
+from autofile.filing.models.reconciliation import ReconciliationImport, ReconciliationRow
 from autofile.filing.models.sheets import (
     UNIT_FIELDS,
     DateFormat,
@@ -13,6 +14,8 @@ __all__ = [
     "UNIT_FIELDS",
     "BatchPacket",
     "DateFormat",
+    "ReconciliationImport",
+    "ReconciliationRow",
     "SheetColumn",
     "SheetField",
     "SheetMapping",
