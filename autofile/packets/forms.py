@@ -22,6 +22,7 @@ from autofile.packets import services
 from autofile.packets.models import (
     EligibilityCheck,
     ImportRule,
+    IncomeTier,
     ProgramMeasure,
     ProgramRequirement,
     RebateProgram,
@@ -29,7 +30,7 @@ from autofile.packets.models import (
 )
 from autofile.packets.selectors import program_choices
 from autofile.packets.selectors.rules import RuleOptions
-from autofile.packets.services.programs import PROGRAM_FIELDS
+from autofile.packets.services.programs import PROGRAM_FIELDS, RULE_FIELDS
 from autofile.packets.services.rules import CRITERIA
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -214,14 +215,75 @@ class ProgramForm(forms.Form):
         required=False, widget=DATE, label="Installs until", help_text="Program window end"
     )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
+    # the program's own rules
+    submission_deadline_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=3650,
+        label="File within (days)",
+        help_text="Days after the install by which the filing is due; empty: no deadline",
+    )
+    cap_percent_of_cost = forms.DecimalField(
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=0.01,
+        max_value=100,
+        label="Cap (% of project cost)",
+        help_text="The incentive may not exceed this percent of the invoice total",
+    )
+    max_units_per_household = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100,
+        label="Units per household",
+        help_text="At most this many units paid per address, earlier packets included",
+    )
+    incentive_line_required = forms.BooleanField(
+        required=False,
+        label="Incentive as its own invoice line",
+        help_text="The invoice must show the incentive as a negative line",
+    )
+    preapproval_required = forms.BooleanField(
+        required=False,
+        label="Pre-approval before the install",
+        help_text="A reservation number, issued before the install and not expired",
+    )
+    income_tiers = forms.BooleanField(
+        required=False,
+        label="Amounts by income tier",
+        help_text="IRA-style: measures pay a household's income tier",
+    )
+    contractor_enrollment_number = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Your enrollment number",
+        help_text="The contractor's enrollment / participation number with the program",
+    )
+    contractor_enrollment_expires_on = forms.DateField(
+        required=False, widget=DATE, label="Enrollment expires", help_text="When to renew it"
+    )
+    source = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Where the rules come from (program manual, web page)",
+    )
 
     FIELDS = PROGRAM_FIELDS
+    WIDE = ("description", "source")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and start > end:
             self.add_error("ends_on", "The program ends before it starts.")
+        if data.get("contractor_enrollment_expires_on") and not data.get(
+            "contractor_enrollment_number"
+        ):
+            self.add_error(
+                "contractor_enrollment_number",
+                "Give the enrollment number that expires on this date.",
+            )
         return data
 
 
@@ -246,7 +308,17 @@ def _blank_decimal(**kwargs: Any) -> forms.DecimalField:
 
 
 class MeasureForm(RowForm):
-    FIELDS = ("name", "equipment_type", "sku_ids", "rating", "minimum", "amount", "basis")
+    FIELDS = (
+        "name",
+        "equipment_type",
+        "sku_ids",
+        "rating",
+        "minimum",
+        "amount",
+        "basis",
+        "income_tier",
+        "max_percent_of_cost",
+    )
     name = forms.CharField(max_length=200)
     equipment_type = forms.CharField(max_length=200, required=False, label="Equipment type")
     sku_ids = forms.TypedMultipleChoiceField(
@@ -261,6 +333,20 @@ class MeasureForm(RowForm):
     amount = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0, label="Amount ($)")
     basis = forms.ChoiceField(
         choices=ProgramMeasure.Basis.choices, initial=ProgramMeasure.Basis.PER_UNIT
+    )
+    income_tier = forms.ChoiceField(
+        choices=[("", "Any household"), *IncomeTier.choices],
+        required=False,
+        label="Income tier",
+        help_text="Programs paying by income tier",
+    )
+    max_percent_of_cost = forms.DecimalField(
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=0.01,
+        max_value=100,
+        label="At most (% of cost)",
     )
 
     def __init__(self, *args: Any, sku_choices: Choices = (), **kwargs: Any) -> None:  # type: ignore[assignment]
@@ -449,7 +535,8 @@ class ProgramEditor:
     def _save_program(self) -> RebateProgram | None:
         data = self.form.cleaned_data
         values: dict[str, Any] = {name: data.get(name) for name in ProgramForm.FIELDS}
-        values["description"] = values["description"] or ""
+        for name in ("description", "source", "contractor_enrollment_number"):
+            values[name] = values[name] or ""
         try:
             if self.program is None:
                 return services.program_create(
@@ -461,6 +548,7 @@ class ProgramEditor:
                     starts_on=data.get("starts_on"),
                     ends_on=data.get("ends_on"),
                     is_active=bool(data.get("is_active")),
+                    **{name: values[name] for name in RULE_FIELDS},
                 )
             changed = {k: v for k, v in values.items() if getattr(self.program, k) != v}
             if changed:

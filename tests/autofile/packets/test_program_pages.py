@@ -384,3 +384,54 @@ def test_only_admins_manage_programs(
     assert client.post(reverse("packets:program_delete", args=[program.pk])).status_code == 403
     assert RebateProgram.objects.count() == 1
     assert not EligibilityCheck.objects.exists()
+
+
+def test_the_program_rules_are_edited_with_the_program(
+    admin: Client, organization: Organization
+) -> None:
+    data = full_program()
+    data.update(
+        submission_deadline_days="90",
+        cap_percent_of_cost="100",
+        max_units_per_household="2",
+        incentive_line_required="on",
+        preapproval_required="on",
+        income_tiers="on",
+        contractor_enrollment_number="TP-00412",
+        contractor_enrollment_expires_on="2027-03-31",
+        source="TECH Clean California single-family heat pump rules (tech.freshdesk.com)",
+        **{"measures-0-income_tier": "low", "measures-0-max_percent_of_cost": "100"},
+    )
+    response = admin.post(reverse("packets:program_create"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    program = RebateProgram.objects.get(organization=organization)
+    assert (program.submission_deadline_days, program.max_units_per_household) == (90, 2)
+    assert program.cap_percent_of_cost == Decimal("100")
+    assert program.incentive_line_required and program.preapproval_required
+    assert program.income_tiers
+    assert program.contractor_enrollment_number == "TP-00412"
+    assert str(program.contractor_enrollment_expires_on) == "2027-03-31"
+    assert program.source.startswith("TECH Clean California")
+    measure = program.measures.get()
+    assert (measure.income_tier, measure.max_percent_of_cost) == ("low", Decimal("100"))
+    page = admin.get(response["Location"]).content.decode()
+    assert 'value="TP-00412"' in page and "File within (days)" in page
+
+
+def test_program_rules_are_checked_on_the_form(admin: Client) -> None:
+    data = full_program()
+    data.update(
+        cap_percent_of_cost="150",
+        contractor_enrollment_expires_on="2027-03-31",
+        **{"measures-0-income_tier": "low"},
+    )
+    page = admin.post(reverse("packets:program_create"), data).content.decode()
+    assert "Ensure this value is less than or equal to 100." in page
+    assert "Give the enrollment number that expires on this date." in page
+    assert not RebateProgram.objects.exists()
+    # A tier measure on a program that does not pay by tier: refused on its row.
+    data = full_program()
+    data["measures-0-income_tier"] = "low"
+    page = admin.post(reverse("packets:program_create"), data).content.decode()
+    assert "switch income tiers on for it first" in page
+    assert not RebateProgram.objects.exists()
