@@ -424,6 +424,13 @@ def _unique_name(organization: Organization, name: str) -> str:
     return f"{name} ({n})"
 
 
+def _normalize_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    _only(rules, RULE_FIELDS, "program")
+    if isinstance(rules.get("cap_percent_of_cost"), str | int | float):
+        rules["cap_percent_of_cost"] = Decimal(str(rules["cap_percent_of_cost"]))
+    return rules
+
+
 @transaction.atomic
 def program_copy_example(
     *, organization: Organization, key: str, name: str | None = None
@@ -449,6 +456,8 @@ def program_copy_example(
         starts_on=starts_on,
         ends_on=ends_on,
         example_key=example.key,
+        source=example.source,
+        **_normalize_rules(dict(example.rules)),
     )
     _clean_program(program)
     program.save()

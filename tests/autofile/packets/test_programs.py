@@ -52,6 +52,40 @@ def test_examples_are_labelled_and_cover_the_three_sponsor_types() -> None:
         assert example.name.startswith("EXAMPLE")
         assert example.measures and example.requirements and example.checks
         assert example.kickback_reasons
+        assert example.source  # each names the published program it is modelled on
+
+
+def test_five_examples_modelled_on_published_programs_use_every_kind() -> None:
+    examples = {e.key: e for e in example_programs()}
+    assert set(examples) == {
+        "utility_heat_pump",
+        "tech_statewide",
+        "mass_save_heat_pump",
+        "heehra_state",
+        "heat_pump_water_heater",
+    }
+    used = {check["kind"] for e in examples.values() for check in e.checks}
+    assert used == set(EligibilityCheck.Kind.values)
+    kinds = {r["kind"] for e in examples.values() for r in e.requirements}
+    assert kinds == set(ProgramRequirement.Kind.values) - {"job_field"}
+    assert examples["heehra_state"].rules["income_tiers"]
+    assert {m.get("income_tier") for m in examples["heehra_state"].measures} == {
+        "low",
+        "moderate",
+    }
+
+
+def test_a_copy_carries_the_program_rules_and_source(organization: Organization) -> None:
+    tech = program_copy_example(organization=organization, key="tech_statewide")
+    assert tech.preapproval_required and tech.incentive_line_required
+    assert (tech.max_units_per_household, tech.cap_percent_of_cost) == (2, 100)
+    assert "tech.freshdesk.com" in tech.source
+    heehra = program_copy_example(organization=organization, key="heehra_state")
+    assert heehra.income_tiers
+    tiers = dict(heehra.measures.values_list("income_tier", "max_percent_of_cost"))
+    assert tiers == {"low": 100, "moderate": 50}
+    water = program_copy_example(organization=organization, key="heat_pump_water_heater")
+    assert water.submission_deadline_days == 90
 
 
 @pytest.mark.parametrize("key", sorted(EXAMPLES))
@@ -97,25 +131,25 @@ def test_copying_resolves_sku_codes_against_the_mirrored_pricebook(
         raw={},
         synced_at=now,
     )
-    program = program_copy_example(organization=organization, key="state_weatherization")
+    program = program_copy_example(organization=organization, key="mass_save_heat_pump")
 
-    duct = ProgramMeasure.objects.get(program=program, name="Duct sealing")
+    duct = ProgramMeasure.objects.get(program=program, name="Duct sealing with the heat pump")
     assert duct.sku_ids == [61_010]
-    audit = ProgramMeasure.objects.get(program=program, name="Comprehensive home energy audit")
+    audit = ProgramMeasure.objects.get(program=program, name="Home energy assessment")
     assert audit.sku_ids == []  # not in this pricebook yet: the admin picks it
 
 
 def test_copying_twice_gives_a_new_name_and_other_organizations_are_separate(
     organization: Organization, other_organization: Organization
 ) -> None:
-    first = program_copy_example(organization=organization, key="federal_25c")
-    second = program_copy_example(organization=organization, key="federal_25c")
-    elsewhere = program_copy_example(organization=other_organization, key="federal_25c")
+    first = program_copy_example(organization=organization, key="heehra_state")
+    second = program_copy_example(organization=organization, key="heehra_state")
+    elsewhere = program_copy_example(organization=other_organization, key="heehra_state")
 
     assert second.name == f"{first.name} (2)"
     assert elsewhere.name == first.name
-    named = program_copy_example(organization=organization, key="federal_25c", name="25C 2026")
-    assert named.name == "25C 2026"
+    named = program_copy_example(organization=organization, key="heehra_state", name="HEEHRA 2026")
+    assert named.name == "HEEHRA 2026"
     with pytest.raises(ValidationError):
         program_copy_example(organization=organization, key="no_such_program")
 

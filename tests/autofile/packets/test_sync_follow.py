@@ -99,7 +99,7 @@ def test_syncs_import_matching_jobs_and_findings_follow_the_documents(
 
     # A tag rule switched on runs over history in the worker.
     tagged = TagType.objects.get(connection=sim_connection, name="Rebate Needed")
-    federal = program_copy_example(organization=organization, key="federal_25c")
+    federal = program_copy_example(organization=organization, key="tech_statewide")
     tag_rule = rule_create(
         organization=organization,
         connection=sim_connection,
