@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from autofile.accounts.models import Organization
 from autofile.core import queues
+from autofile.mirror import hooks
 from autofile.mirror.client import client_for
 from autofile.mirror.models import Connection, Job, JobAttachment, SyncState
 from autofile.mirror.registry import RESOURCES, TENANT_WIDE
@@ -66,8 +67,9 @@ def connection_sync(
     `full` reads them again from the beginning; with a `full_key` (the task's id) a
     redelivered task resumes the full resync it was doing instead of starting over.
 
-    A job that changed runs through the import rules in the same transaction as its
-    page, so a tagged job becomes a packet exactly once, whatever runs twice.
+    Each page that changed rows is announced to the reactions higher apps registered
+    (`hooks`) in the page's transaction: a tagged job becomes a packet exactly once,
+    whatever runs twice.
     """
     connection = Connection.objects.get(pk=connection_id, is_active=True)
     wanted = set(resources) if resources else None
@@ -84,7 +86,7 @@ def connection_sync(
                     client=client,
                     full=full,
                     full_key=full_key,
-                    after_page=AFTER_PAGE.get(resource.name),
+                    after_page=_after_page(resource.name),
                     progress=progress(resource.name) if progress else None,
                 )
             except ServiceTitanError as error:
@@ -113,41 +115,16 @@ class SyncFailed(RuntimeError):
         self.failed = failed
 
 
-def _after_page(resource: str) -> AfterPage:
-    """The hook of a resource packets or write-backs follow.
-
-    Jobs that changed (or whose invoices, items or estimates did) run through the import
-    rules and packets that read the rows re-validate; corrections whose records came back
-    with the written values are confirmed (the write-back's round trip).
-    """
+def _after_page(resource: str) -> AfterPage | None:
+    """What the sync calls after each page of `resource` that changed rows: the reactions
+    higher apps registered (`autofile/mirror/hooks.py`), if any follows the resource."""
+    if not hooks.followed(resource):
+        return None
 
     def after_page(connection: Connection, ids: list[int]) -> None:
-        from autofile.packets.inputs import PACKET_INPUTS
-        from autofile.packets.services import packets_mirror_changed
-        from autofile.writeback.services import ROUND_TRIP_RESOURCES, corrections_confirm
-
-        if resource in PACKET_INPUTS:
-            packets_mirror_changed(connection=connection, resource=resource, ids=ids)
-        if resource in ROUND_TRIP_RESOURCES:
-            corrections_confirm(
-                connection=connection, target_type=ROUND_TRIP_RESOURCES[resource], row_ids=ids
-            )
+        hooks.page_synced(connection, resource, ids)
 
     return after_page
-
-
-def _followed_resources() -> list[str]:
-    # Constants only: neither module imports the mirror's services, so no cycle.
-    from autofile.packets.inputs import PACKET_INPUTS
-    from autofile.writeback.services import ROUND_TRIP_RESOURCES
-
-    return sorted(set(PACKET_INPUTS) | set(ROUND_TRIP_RESOURCES))
-
-
-# What else must happen, inside a page's transaction, when its rows changed.
-AFTER_PAGE: dict[str, AfterPage] = {
-    resource: _after_page(resource) for resource in _followed_resources()
-}
 
 
 def sync_due(*, now: dt.datetime | None = None) -> dict[int, list[str]]:
@@ -185,13 +162,23 @@ def packet_documents_fetch(*, connection_id: int, job_ids: list[int]) -> None:
         for resource in RESOURCES:
             if not resource.tenant_wide:
                 sync_for_jobs(
-                    connection=connection, resource=resource, client=client, job_st_ids=job_st_ids
+                    connection=connection,
+                    resource=resource,
+                    client=client,
+                    job_st_ids=job_st_ids,
+                    after_page=_after_page(resource.name),
                 )
         pending = JobAttachment.objects.filter(
             connection=connection, job_st_id__in=job_st_ids, file=""
         )
+        downloaded = []
         for attachment in pending:
             attachment_download(attachment=attachment, client=client)
+            downloaded.append(attachment.pk)
+    # A file's type, known once downloaded, can decide whether it counts as a photo.
+    with transaction.atomic():
+        hooks.page_synced(connection, "job-attachments", downloaded)
+        hooks.documents_fetched(connection, sorted(job_ids))
 
 
 def attachment_download(*, attachment: JobAttachment, client: ServiceTitanClient) -> None:

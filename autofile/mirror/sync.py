@@ -312,12 +312,17 @@ def _commit_page(
 
 
 def sync_for_jobs(
-    *, connection: Connection, resource: Resource, client: Any, job_st_ids: list[int]
+    *,
+    connection: Connection,
+    resource: Resource,
+    client: Any,
+    job_st_ids: list[int],
+    after_page: AfterPage | None = None,
 ) -> SyncRun:
     """Mirror a per-job resource (attachments, form submissions) for the given jobs only.
 
-    Each job's rows commit on their own; a job whose read fails is recorded on the run
-    and the others go on.
+    Each job's rows commit on their own (with `after_page` called in that transaction
+    when they changed); a job whose read fails is recorded on the run and the others go on.
     """
     run = SyncRun.objects.create(
         organization_id=connection.organization_id, connection=connection, resource=resource.name
@@ -328,7 +333,9 @@ def sync_for_jobs(
             rows = list(read_job_rows(client, resource.feed, job_st_id))
             mapped = _map(connection, resource, Page(rows=rows, cursor=""))
             with transaction.atomic():
-                _write(connection, resource, run, mapped)
+                upserted = _write(connection, resource, run, mapped)
+                if after_page is not None and upserted.changed:
+                    after_page(connection, upserted.changed)
         except Exception as exc:
             logger.warning("reading %s of job %s failed: %s", resource.name, job_st_id, exc)
             errors.append(f"job {job_st_id}: {type(exc).__name__}: {exc}")

@@ -42,7 +42,7 @@ from autofile.outreach.models import (
 from autofile.outreach.pdf import signed_form_pdf
 from autofile.outreach.uploads import Upload, UploadRefused, upload_read
 from autofile.packets.models import FINAL_STATUSES, Packet, PacketDocument, ProgramRequirement
-from autofile.packets.services import packet_validate
+from autofile.packets.services import packets_inputs_changed
 from autofile.review import selectors as review_selectors
 from autofile.review import services as review_services
 from autofile.writeback.models import OutboxKind
@@ -305,10 +305,9 @@ def _item_done(request: HomeownerRequest, item: str, answer: Any = None) -> None
 
 
 def _revalidate(packet_id: int) -> None:
-    """Re-check the packet now that its inputs changed."""
-    packet = Packet.objects.get(pk=packet_id)
-    if packet.status not in FINAL_STATUSES:
-        packet_validate(packet=packet)
+    """The homeowner's input is an input of the packet: mark it and check it again now."""
+    packet = Packet.objects.select_related("organization").get(pk=packet_id)
+    packets_inputs_changed(organization=packet.organization, packet_ids=[packet.pk])
 
 
 def _document_name(request: HomeownerRequest, item: str, extension: str, default: str) -> str:

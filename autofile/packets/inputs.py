@@ -1,7 +1,7 @@
-"""Which mirrored resources rules and packets read (no imports: the mirror reads this).
+"""Which mirrored resources rules and packets read.
 
-The sync's AFTER_PAGE hooks (autofile/mirror/services.py) call
-`autofile.packets.services.packets_mirror_changed` for each of these resources.
+PacketsConfig.ready() registers `packets_mirror_changed` with the mirror's hooks for
+each of these resources (autofile/mirror/hooks.py).
 """
 
 from __future__ import annotations
@@ -9,8 +9,22 @@ from __future__ import annotations
 #: Resources whose changes can make a job match an import rule.
 IMPORT_INPUTS = frozenset({"jobs", "invoices", "invoice-items", "estimates"})
 
+#: Resources read for the jobs of packets only (their documents), a job at a time.
+PER_JOB_INPUTS = frozenset({"form-submissions", "job-attachments"})
+
 #: Resources whose rows belong to jobs: rules and packets follow them through their jobs.
-JOB_INPUTS = frozenset({"jobs", "invoices", "invoice-items", "estimates", "payments"})
+JOB_INPUTS = frozenset(
+    {
+        "jobs",
+        "invoices",
+        "invoice-items",
+        "estimates",
+        "estimate-items",
+        "payments",
+        "form-submissions",
+        "job-attachments",
+    }
+)
 
 #: Resources a packet's validation reads: their changes re-validate the packets concerned.
 VALIDATION_INPUTS = frozenset(
@@ -19,7 +33,10 @@ VALIDATION_INPUTS = frozenset(
         "invoices",
         "invoice-items",
         "estimates",
+        "estimate-items",
         "payments",
+        "form-submissions",
+        "job-attachments",
         "customers",
         "customer-contacts",
         "locations",

@@ -49,6 +49,7 @@ from autofile.mirror.models import (
 from autofile.mirror.models.pricebook import PricebookSku
 from autofile.packets.models import Packet, UtilityAccount
 from autofile.packets.selectors.packets import custom_field
+from autofile.packets.services.follow import packets_inputs_changed
 from autofile.review.models import Correction, DeliveryStatus, Operation, TargetType
 from autofile.review.validation import (
     CorrectionInvalid,
@@ -160,24 +161,15 @@ def packets_revalidate(
     location_ids: Iterable[int] = (),
     packet: Packet | None = None,
 ) -> None:
-    """Re-run validation of the packets whose data includes these records (mirror pks)."""
-    from autofile.packets.models import FINAL_STATUSES
-    from autofile.packets.services import packets_validate
-
-    match = models.Q(job_id__in=list(job_ids))
-    if customer_ids:
-        match |= models.Q(job__customer_id__in=list(customer_ids))
-    if location_ids:
-        match |= models.Q(job__location_id__in=list(location_ids))
-    ids = set(
-        Packet.objects.filter(match, organization=organization)
-        .exclude(status__in=FINAL_STATUSES)
-        .values_list("pk", flat=True)
+    """A correction changed these records (mirror pks): the packets whose data includes
+    them (and `packet`) are marked changed and validated again now."""
+    packets_inputs_changed(
+        organization=organization,
+        packet_ids=[packet.pk] if packet is not None else [],
+        job_ids=job_ids,
+        customer_ids=customer_ids,
+        location_ids=location_ids,
     )
-    if packet is not None:
-        ids.add(packet.pk)
-    if ids:
-        packets_validate(packet_ids=sorted(ids))
 
 
 # --- invoice items ------------------------------------------------------------------------------

@@ -526,6 +526,9 @@ def packet_detail(request: HttpRequest, packet_id: int) -> HttpResponse:
     actions and its timeline (coordinators read it; QA and admins act on it). htmx asks for
     one part by its DOM id."""
     page = page_or_404(request, packet_id)
+    # Never show stale findings: an input changed since they were computed, check again.
+    if packet_services.packet_findings_refresh(packet=page.packet):
+        page = page_or_404(request, packet_id)
     target = request.htmx.target if is_htmx(request) else None  # type: ignore[attr-defined]
     if target and target.startswith("invoice-"):
         return packet_sections(request, page, target, also=())

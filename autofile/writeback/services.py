@@ -53,6 +53,7 @@ from autofile.mirror.models import (
 )
 from autofile.mirror.registry import RESOURCES
 from autofile.packets.models import UtilityAccount
+from autofile.packets.services.follow import packets_inputs_changed
 from autofile.review.models import Correction, DeliveryStatus, Operation, TargetType
 from autofile.writeback import delivery as D
 from autofile.writeback import values as V
@@ -564,8 +565,6 @@ def mirror_take(
 
 
 def _revalidate_rows(organization: Organization, rows: list[MirrorRecord]) -> None:
-    from autofile.review.services import packets_revalidate
-
     job_ids: set[int] = set()
     customer_ids: set[int] = set()
     for row in rows:
@@ -582,7 +581,7 @@ def _revalidate_rows(organization: Organization, rows: list[MirrorRecord]) -> No
         elif isinstance(row, Customer):
             customer_ids.add(row.pk)
     locations = [row.pk for row in rows if isinstance(row, Location)]
-    packets_revalidate(
+    packets_inputs_changed(
         organization=organization,
         job_ids=job_ids,
         customer_ids=customer_ids,
@@ -638,6 +637,14 @@ ROUND_TRIP_RESOURCES = {
     "locations": TargetType.LOCATION,
     "jobs": TargetType.JOB,
 }
+
+
+def page_synced(connection: Connection, resource: str, ids: list[int]) -> None:
+    """The mirror's hook (autofile/mirror/hooks.py): a synced page of a resource AutoFile
+    writes to confirms the corrections whose records came back with the written values."""
+    corrections_confirm(
+        connection=connection, target_type=ROUND_TRIP_RESOURCES[resource], row_ids=ids
+    )
 
 
 def _round_tripped(correction: Correction, row: MirrorRecord) -> bool:

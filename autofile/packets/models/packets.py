@@ -106,6 +106,13 @@ class Packet(OrganizationOwned):
     def __str__(self) -> str:
         return f"Packet {self.pk} ({self.get_status_display()})"
 
+    @property
+    def findings_stale(self) -> bool:
+        """Whether an input changed after the findings were computed (or they never were)."""
+        if self.validated_at is None:
+            return True
+        return self.inputs_changed_at is not None and self.inputs_changed_at > self.validated_at
+
 
 class Finding(OrganizationOwned):
     """One validation result on a packet: what is missing or wrong, and where.

@@ -10,7 +10,12 @@ from autofile.packets.services.bulk import (
     packets_bulk_claim,
     packets_bulk_transition,
 )
-from autofile.packets.services.follow import packets_mirror_changed, packets_revalidate_on_commit
+from autofile.packets.services.follow import (
+    packets_inputs_changed,
+    packets_mark_changed,
+    packets_mirror_changed,
+    packets_revalidate_on_commit,
+)
 from autofile.packets.services.packets import (
     packet_approve,
     packet_assign,
@@ -52,7 +57,11 @@ from autofile.packets.services.rules import (
     rule_set_active,
     rule_update,
 )
-from autofile.packets.services.validation import packet_validate, packets_validate
+from autofile.packets.services.validation import (
+    packet_findings_refresh,
+    packet_validate,
+    packets_validate,
+)
 
 __all__ = [
     "BulkResult",
@@ -68,6 +77,7 @@ __all__ = [
     "packet_approve",
     "packet_assign",
     "packet_claim",
+    "packet_findings_refresh",
     "packet_kickback",
     "packet_mark_paid",
     "packet_mark_ready",
@@ -82,6 +92,8 @@ __all__ = [
     "packets_bulk_claim",
     "packets_bulk_transition",
     "packets_import",
+    "packets_inputs_changed",
+    "packets_mark_changed",
     "packets_mirror_changed",
     "packets_revalidate_on_commit",
     "packets_validate",

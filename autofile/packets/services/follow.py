@@ -1,38 +1,48 @@
-"""Following the mirror: what a synced page means for rules and packets.
+"""Following the inputs of packets: findings are never stale.
 
-The sync calls `packets_mirror_changed` inside each page's transaction (mirror AFTER_PAGE)
-with the mirror row ids the page inserted or changed. Jobs, invoices, invoice items and
-estimates can make a job match a rule, so they run the import rules over the jobs they
-belong to; everything a packet's validation reads re-validates the open packets it
-concerns, in a worker after commit.
+Whatever changes an input of a packet's findings marks the packet in the same
+transaction (`inputs_changed_at`, set-wise) and has it re-validated: the sync's pages
+(`packets_mirror_changed`, registered with the mirror's hooks in PacketsConfig.ready(),
+called inside each page's transaction) and the documents fetched for packets re-validate
+in workers after commit; corrections, homeowner input (`packets_inputs_changed`) at once.
+Jobs, invoices, invoice items and estimates can also make a job match a rule, so their
+pages run the import rules over the jobs they belong to. A packet whose inputs changed
+after its findings were computed is stale (`Packet.findings_stale`): the packet page and
+"mark ready" / "submit" validate it again before anyone acts on it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import connection as db
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 
+from autofile.accounts.models import Organization
 from autofile.mirror.models import (
     Connection,
     Customer,
     CustomerContact,
     Estimate,
+    EstimateItem,
+    FormSubmission,
     InstalledEquipment,
     Invoice,
     InvoiceItem,
     Job,
+    JobAttachment,
     Location,
     LocationContact,
     Payment,
     PricebookEquipment,
     ServiceAgreement,
 )
-from autofile.packets.inputs import IMPORT_INPUTS, JOB_INPUTS, VALIDATION_INPUTS
-from autofile.packets.models import OPEN_STATUSES, Packet
+from autofile.packets.inputs import IMPORT_INPUTS, JOB_INPUTS, PER_JOB_INPUTS, VALIDATION_INPUTS
+from autofile.packets.models import FINAL_STATUSES, OPEN_STATUSES, Packet
 from autofile.packets.services.dates import packets_set_dates
 from autofile.packets.services.rules import active_rules, packets_import
-from autofile.packets.services.validation import packets_validate_in_workers
+from autofile.packets.services.validation import packets_validate, packets_validate_in_workers
 
 
 def _job_ids_for(connection: Connection, resource: str, ids: list[int]) -> list[int]:
@@ -49,6 +59,15 @@ def _job_ids_for(connection: Connection, resource: str, ids: list[int]) -> list[
         )
     elif resource == "estimates":
         st_ids = Estimate.objects.filter(pk__any=ids).values("job_st_id")
+    elif resource == "estimate-items":
+        estimates = EstimateItem.objects.filter(pk__any=ids).values("estimate_st_id")
+        st_ids = Estimate.objects.filter(connection=connection, st_id__in=estimates).values(
+            "job_st_id"
+        )
+    elif resource == "form-submissions":
+        st_ids = FormSubmission.objects.filter(pk__any=ids).values("job_st_id")
+    elif resource == "job-attachments":
+        st_ids = JobAttachment.objects.filter(pk__any=ids).values("job_st_id")
     elif resource == "payments":
         with db.cursor() as cursor:
             cursor.execute(
@@ -128,21 +147,71 @@ def _affected_packets(
     return list(packets.values_list("pk", flat=True).distinct())
 
 
+_MARK_SQL = f"""
+UPDATE {Packet._meta.db_table} SET inputs_changed_at = clock_timestamp()
+WHERE id IN (
+    SELECT id FROM {Packet._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE
+)
+"""  # noqa: S608 (the table name only)
+
+
+def packets_mark_changed(packet_ids: list[int]) -> None:
+    """Record that an input of these packets changed (now, by the database's clock: the
+    one `validated_at` is read from), in the caller's transaction. Rows are locked in id
+    order, as validation locks them, so markers and validations never deadlock; a marker
+    waiting for a validation's lock marks the packet after that validation's time."""
+    if packet_ids:
+        with db.cursor() as cursor:
+            cursor.execute(_MARK_SQL, [sorted(set(packet_ids))])
+
+
 def packets_revalidate_on_commit(packet_ids: list[int]) -> None:
-    """Re-validate these packets in a worker once the current transaction commits."""
+    """Mark these packets changed now and re-validate them in a worker once the current
+    transaction commits."""
     if not packet_ids:
         return
     ids = sorted(set(packet_ids))
+    packets_mark_changed(ids)
     transaction.on_commit(lambda: packets_validate_in_workers(ids))
+
+
+def packets_inputs_changed(
+    *,
+    organization: Organization,
+    packet_ids: Iterable[int] = (),
+    job_ids: Iterable[int] = (),
+    customer_ids: Iterable[int] = (),
+    location_ids: Iterable[int] = (),
+) -> int:
+    """Records AutoFile changed itself (a correction, the homeowner's answer, a document
+    AutoFile holds) are inputs of these packets and of those whose job, customer or
+    install location they are (mirror pks): mark them and validate them now (the
+    caller's user sees the result on the next page). Filed packets keep their findings.
+    Returns the packets validated."""
+    match = models.Q(pk__in=list(packet_ids)) | models.Q(job_id__in=list(job_ids))
+    if customer_ids:
+        match |= models.Q(job__customer_id__in=list(customer_ids))
+    if location_ids:
+        match |= models.Q(job__location_id__in=list(location_ids))
+    ids = sorted(
+        Packet.objects.filter(match, organization=organization)
+        .exclude(status__in=FINAL_STATUSES)
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    packets_mark_changed(ids)
+    return packets_validate(packet_ids=ids)
 
 
 def packets_mirror_changed(*, connection: Connection, resource: str, ids: list[int]) -> int:
     """A synced page of `resource` inserted or changed these mirror rows (their pks).
 
     Runs the import rules over the jobs they belong to (for resources rules look at),
-    and re-validates the open packets they concern after commit. Returns packets created.
-    A connection with no active rule and no open packet (a first backfill) costs two
-    queries per page (loading its active rules, which finds none, and an EXISTS).
+    and marks the open packets they concern and re-validates them after commit. Returns
+    packets created. A connection with no active rule and no open packet (a first
+    backfill) costs two queries per page (loading its active rules, which finds none, and
+    an EXISTS).
     """
     if not ids:
         return 0
@@ -159,5 +228,26 @@ def packets_mirror_changed(*, connection: Connection, resource: str, ids: list[i
     created = 0
     if rules and job_ids:
         created = packets_import(connection=connection, job_ids=job_ids, rules=rules)
-    packets_revalidate_on_commit(affected)
+    if resource in PER_JOB_INPUTS:
+        # One job's documents: marked now, validated once all the fetched jobs' are in.
+        packets_mark_changed(affected)
+    else:
+        packets_revalidate_on_commit(affected)
     return created
+
+
+def packets_documents_fetched(*, connection: Connection, job_ids: list[int]) -> None:
+    """The documents of these jobs are in: re-validate their open packets in workers
+    (after commit)."""
+    ids = list(_open_packets(connection).filter(job_id__any=job_ids).values_list("pk", flat=True))
+    packets_revalidate_on_commit(ids)
+
+
+def page_synced(connection: Connection, resource: str, ids: list[int]) -> None:
+    """The mirror's hook (autofile/mirror/hooks.py) for the resources packets follow."""
+    packets_mirror_changed(connection=connection, resource=resource, ids=ids)
+
+
+def documents_fetched(connection: Connection, job_ids: list[int]) -> None:
+    """The mirror's hook for the documents fetched for packets' jobs."""
+    packets_documents_fetched(connection=connection, job_ids=job_ids)

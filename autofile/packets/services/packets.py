@@ -161,6 +161,10 @@ def _move(packet: Packet, move: Move, user: User | None, note: str, data: dict[s
         current = locked.status
         if current not in move.sources:
             raise _refuse_illegal(current, move.to)
+        if move.action in (A.MARK_READY, A.SUBMIT) and locked.findings_stale:
+            # An input changed since (a sync page committed in between): check again
+            # under the lock, so the decision never rests on stale findings.
+            packet_validate(packet=locked)
         recorded = _apply(locked, move, user, note, data)
         locked.status = move.to
         locked.status_changed_at = timezone.now()

@@ -1,7 +1,7 @@
 """Writing rebate programs and their measures, requirements, checks and kickback reasons.
 
-Each change re-validates the program's open packets (in a worker, after commit): a new
-requirement shows up as findings on the packets it concerns.
+Each change marks the program's open packets changed and re-validates them (in workers,
+after commit): a new requirement shows up as findings on the packets it concerns.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import connection as db
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -90,28 +91,30 @@ CHECK_FIELDS = (
 KICKBACK_FIELDS = ("code", "label", "position")
 
 
+_MARK_PROGRAM_SQL = f"""
+UPDATE {Packet._meta.db_table} SET inputs_changed_at = clock_timestamp()
+WHERE id IN (
+    SELECT id FROM {Packet._meta.db_table}
+    WHERE program_id = %s AND status = ANY(%s)
+      AND (inputs_changed_at IS NULL OR inputs_changed_at < transaction_timestamp())
+    ORDER BY id FOR UPDATE
+)
+RETURNING id
+"""  # noqa: S608 (the table name only)
+
+
 def program_revalidate_on_commit(program: RebateProgram) -> None:
-    """After commit, re-validate the program's open packets in a worker.
+    """The program is an input of its open packets: mark them changed (set-wise, in the
+    editor's transaction) and re-validate them in workers after commit.
 
-    An editor saving many rows in one transaction schedules this once per program: a
-    callback already waiting for the commit is not added again.
+    An editor saving many rows in one transaction marks and queues them once: packets
+    already marked since the transaction began are neither marked nor queued again.
     """
-    program_id = program.pk
-    pending = transaction.get_connection().run_on_commit
-    if any(getattr(entry[1], "revalidates_program", None) == program_id for entry in pending):
-        return
-
-    def enqueue() -> None:
-        packets_validate_in_workers(
-            list(
-                Packet.objects.filter(program_id=program_id, status__in=OPEN_STATUSES)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-        )
-
-    enqueue.revalidates_program = program_id  # type: ignore[attr-defined]
-    transaction.on_commit(enqueue)
+    with db.cursor() as cursor:
+        cursor.execute(_MARK_PROGRAM_SQL, [program.pk, list(OPEN_STATUSES)])
+        packet_ids = sorted(row[0] for row in cursor.fetchall())
+    if packet_ids:
+        transaction.on_commit(lambda: packets_validate_in_workers(packet_ids))
 
 
 def _only(fields: dict[str, Any], allowed: tuple[str, ...], what: str) -> None:

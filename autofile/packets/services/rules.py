@@ -202,7 +202,7 @@ def _after_import(connection_id: int, created: list[tuple[int, int]]) -> None:
     """On commit: validate the new packets, fetch their documents, validate again.
 
     Validation runs once straight away (findings show without waiting for files) and once
-    after the documents arrived, chained so it sees them.
+    after the documents arrived (packets follow the mirror's documents hook).
     """
     if not created:
         return
@@ -216,9 +216,8 @@ def _after_import(connection_id: int, created: list[tuple[int, int]]) -> None:
             packet_ids = [packet_id for packet_id, _ in chunk]
             job_ids = sorted({job_id for _, job_id in chunk})
             validate_packets.delay(packet_ids)
-            fetch_packet_documents.apply_async(
-                (connection_id, job_ids), link=validate_packets.si(packet_ids)
-            )
+            # Their arrival re-validates the packets (the mirror's documents hook).
+            fetch_packet_documents.delay(connection_id, job_ids)
 
     transaction.on_commit(enqueue)
 

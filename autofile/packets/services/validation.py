@@ -1743,6 +1743,15 @@ def packet_validate(*, packet: Packet, program: RebateProgram | None = None) -> 
     return list(Finding.objects.filter(packet_id=packet.pk).order_by("id"))
 
 
+def packet_findings_refresh(*, packet: Packet) -> bool:
+    """Validate an open packet again if an input changed since its findings were computed
+    (the packet page calls this when it opens). Returns whether it validated."""
+    if packet.status not in OPEN_STATUSES or not packet.findings_stale:
+        return False
+    packet_validate(packet=packet)
+    return True
+
+
 #: Packets per validation transaction and per validation task (and per document fetching
 #: task of new packets).
 CHUNK = 200
