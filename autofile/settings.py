@@ -255,7 +255,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AutoFile <autofile@localhost>")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
 # The demo's mailbox (EMAIL_BACKEND=autofile.devtools.mailbox.MailboxBackend, which `make
 # demo` sets when EMAIL_HOST is empty): messages kept here and shown at /dev/mailbox/.
-MAILBOX_DIR = Path(env("MAILBOX_DIR", str(DATA_DIR / "mailbox")))
+MAILBOX_DIR = Path(env("MAILBOX_DIR") or DATA_DIR / "mailbox")
 
 # Outreach (homeowner and technician requests). Links are built on OUTREACH_PUBLIC_URL
 # (e.g. https://autofile.example.com) when set, else on the address the reviewer used.

@@ -156,7 +156,7 @@ def main() -> int:
     if not os.environ.get("EMAIL_HOST") and not os.environ.get("EMAIL_BACKEND"):
         # no mail server: every message is kept as a file and shown on the mailbox page
         env["EMAIL_BACKEND"] = MAILBOX_BACKEND
-        env.setdefault("MAILBOX_DIR", str(ROOT / "var" / "mailbox"))
+        env["MAILBOX_DIR"] = env.get("MAILBOX_DIR") or str(ROOT / "var" / "mailbox")
         mail_note = (
             f"[demo] E-mail (homeowner links, reminders) lands in the demo mailbox: "
             f"http://{WEB_ADDRESS}/dev/mailbox/ (files under {env['MAILBOX_DIR']})"
