@@ -21,6 +21,9 @@ urlpatterns = [
         sheets.batch_sheet_xlsx,
         name="batch_sheet_xlsx",
     ),
+    path(
+        "batches/<int:submission_batch_id>/archive.zip", batches.batch_archive, name="batch_archive"
+    ),
     # bulk sheet mappings
     path("sheets/", sheets.sheet_list, name="sheet_list"),
     path("sheets/<int:rebate_program_id>/", sheets.sheet_mapping, name="sheet_mapping"),

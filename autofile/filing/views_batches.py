@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from autofile.accounts.decorators import role_required
 from autofile.accounts.models import Organization, Role, User
+from autofile.filing.batch_archive import batch_archive_entries, zip_stream
 from autofile.filing.forms import BatchCreateForm
 from autofile.filing.models import SubmissionBatch
 from autofile.filing.selectors import batches as selectors
@@ -93,3 +94,14 @@ def batch_detail(request: HttpRequest, submission_batch_id: int) -> HttpResponse
         "filing/batch_detail.html",
         {"batch": batch, "entries": batch.entry_list},  # type: ignore[attr-defined]
     )
+
+
+@require_GET
+@role_required(*FILERS)
+def batch_archive(request: HttpRequest, submission_batch_id: int) -> HttpResponse:
+    """Every packet's documents and the bulk sheet, as one ZIP streamed as it is made."""
+    batch = _batch_or_404(request, submission_batch_id)
+    stream = (chunk for chunk in zip_stream(batch_archive_entries(batch=batch)) if chunk)
+    response = StreamingHttpResponse(stream, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.zip"'
+    return response  # type: ignore[return-value]  # role_required types views as HttpResponse
