@@ -100,7 +100,8 @@ MAPPINGS = {m.key: m for m in (STATEWIDE_BULK_CLAIM, DEFAULT)}
 
 #: Which example mapping a program copied from an example program starts with.
 FOR_EXAMPLE_PROGRAM = {
-    "state_weatherization": STATEWIDE_BULK_CLAIM,
+    "tech_statewide": STATEWIDE_BULK_CLAIM,
+    "heehra_state": STATEWIDE_BULK_CLAIM,
 }
 
 
