@@ -336,9 +336,14 @@ def sync_for_jobs(
                 upserted = _write(connection, resource, run, mapped)
                 if after_page is not None and upserted.changed:
                     after_page(connection, upserted.changed)
-        except Exception as exc:
+        except ServiceTitanError as exc:  # ServiceTitan's trouble: the next sync tries again
             logger.warning("reading %s of job %s failed: %s", resource.name, job_st_id, exc)
             errors.append(f"job {job_st_id}: {type(exc).__name__}: {exc}")
+        except Exception as exc:  # a bug in AutoFile: the traceback goes to the log
+            logger.exception(
+                "reading %s of job %s hit an error in AutoFile", resource.name, job_st_id
+            )
+            errors.append(f"job {job_st_id}: error in AutoFile: {type(exc).__name__}: {exc}")
     run.status = SyncRun.Status.FAILED if errors else SyncRun.Status.SUCCEEDED
     run.error = "\n".join(errors)[:4000]
     run.finished_at = timezone.now()

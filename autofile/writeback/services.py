@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -284,9 +284,15 @@ def outbox_deliver(*, message_id: int) -> str | None:
         return _fail(claim, str(exc), exc.status)
     except ServiceTitanError as exc:  # the request could not even be built
         return _fail(claim, str(exc), exc.status)
-    except Exception as exc:
-        logger.exception("delivering outbox message %s failed", message.pk)
+    except (DatabaseError, OSError) as exc:  # our database or network, not the write
+        logger.warning("delivering outbox message %s failed: %s", message.pk, exc)
         return _retry(claim, exc, None)
+    except Exception as exc:
+        # A bug in AutoFile (a mapper, a value it cannot send), not a ServiceTitan outage:
+        # retrying it for hours would not help. It fails at once, visibly, with the
+        # traceback in the log, and a person retries it after the fix.
+        logger.exception("delivering outbox message %s hit an error in AutoFile", message.pk)
+        return _fail(claim, f"AutoFile could not send this ({type(exc).__name__}: {exc}).", None)
     if isinstance(outcome, D.Conflicted):
         return _conflict(claim, outcome.theirs)
     return _sent(claim, outcome)

@@ -353,6 +353,34 @@ def test_a_permanent_failure_is_shown_and_retried_once_fixed(
     assert st(sim, "customers", customer.st_id)["address"]["street"] == ADDRESS["street"]
 
 
+def test_a_bug_in_autofile_fails_the_write_at_once_instead_of_retrying_it_as_an_outage(
+    connection: Connection,
+    sim: Simulator,
+    organization: Organization,
+    qa_user: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from autofile.writeback import delivery
+
+    def broken(job: Any) -> Any:
+        raise KeyError("zip")  # what a mapper bug looks like
+
+    monkeypatch.setattr(delivery, "deliver", broken)
+    (customer,) = customers(connection, 1, skip=21)
+    correction = corrections.customer_address_update(
+        organization=organization, user=qa_user, customer_id=customer.pk, data=ADDRESS
+    )
+    (failed,) = wait_until([correction], OutboxStatus.FAILED)
+    assert failed.attempts == 1
+    assert "AutoFile could not send this (KeyError: 'zip')" in failed.last_error
+    assert not [op for op in successful_writes(sim) if op]  # (the token request has no id)
+
+    monkeypatch.undo()  # the fix is deployed; a person retries it
+    outbox_retry(organization=organization, message_id=failed.pk, user=qa_user)
+    wait_until([correction], OutboxStatus.SENT)
+    assert st(sim, "customers", customer.st_id)["address"]["street"] == ADDRESS["street"]
+
+
 @pytest.mark.usefixtures("fast_retries")
 def test_during_an_outage_corrections_wait_then_are_all_delivered_once(
     connection: Connection, sim: Simulator, organization: Organization, qa_user: User
