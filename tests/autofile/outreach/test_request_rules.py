@@ -351,3 +351,37 @@ def test_income_confirmation_is_offered_for_income_tier_programs(
     asking_packet.program.income_tiers = True
     asking_packet.program.save(update_fields=["income_tiers"])
     assert Item.INCOME in {s.item for s in request_suggestions(packet=asking_packet)}
+
+
+def test_photos_one_after_another_then_done_and_the_income_confirmation(
+    smtp: Mailbox, reviewer: Client, asking_packet: Packet
+) -> None:
+    asking_packet.program.income_tiers = True
+    asking_packet.program.save(update_fields=["income_tiers"])
+    hr = ask(reviewer, asking_packet, [Item.PHOTOS, Item.INCOME])
+    link = path_of(smtp.link("dana@example.com"))
+    public = Client()
+
+    def photo(**extra: str) -> int:
+        upload = SimpleUploadedFile("unit.png", png(), "image/png")
+        return public.post(link, {"step": "photos", "file": upload, **extra}).status_code
+
+    early = public.post(link, {"step": "photos", "done": "1"})
+    assert early.status_code == 400 and "Add at least one photo first." in early.content.decode()
+    assert photo(more="1") == 302
+    assert photo(more="1") == 302
+    page = public.get(link).content.decode()
+    assert "Step 1 of 2" in page and "2 photos added." in page
+    assert public.post(link, {"step": "photos", "done": "1"}).status_code == 302
+    assert "Step 2 of 2" in public.get(link).content.decode()
+    refused = public.post(link, {"step": "income", "household": "4"})
+    assert refused.status_code == 400 and "Tick the box to confirm." in refused.content.decode()
+    assert 'value="4"' in refused.content.decode()
+    assert (
+        public.post(link, {"step": "income", "household": "4", "confirmed": "on"}).status_code
+        == 302
+    )
+    hr.refresh_from_db()
+    assert hr.state == RequestState.ANSWERED
+    assert hr.answers["income"]["confirmed"] is True and hr.answers["income"]["household"] == "4"
+    assert PacketDocument.objects.filter(packet=asking_packet, kind="photo").count() == 2
