@@ -26,5 +26,5 @@ urlpatterns = [
     path("sync/", views.SyncListApi.as_view(), name="sync_list"),
     path("sync/<int:connection_id>/", views.SyncDetailApi.as_view(), name="sync_detail"),
     # anything else under /api/ is a 404 problem, not an HTML page
-    re_path(r"^.*$", NotFoundView.as_view()),
+    re_path(r"^[\s\S]*$", NotFoundView.as_view()),  # [\s\S]: ids with line breaks too
 ]

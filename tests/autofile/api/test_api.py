@@ -316,6 +316,7 @@ def test_programs_rules_and_sync_status(api: Client, make: Maker) -> None:
 def test_every_error_is_a_problem_document(api: Client, settings: Any) -> None:
     problem(api.get("/api/nothing/here/"), 404)
     problem(api.post("/api/packets/999999999/claim/"), 404)
+    problem(api.post("/api/packets/a%0Ab%0Dc/claim/"), 404)  # an id with line breaks
     problem(api.delete(reverse("api:packet_list")), 405)
     problem(api.get(reverse("api:packet_detail", kwargs={"packet_id": 2**63 + 5})), 404)
     settings.API_RATE_LIMIT = "2/min"
