@@ -239,6 +239,7 @@ def test_a_homeowner_answers_on_a_phone_and_servicetitan_gets_it(
         if c.get("customerId") == job.customer_st_id and c.get("value") == PHONE
     ]
     assert len(contacts) == 1 and contacts[0]["type"] == "MobilePhone"
+    assert job.customer_st_id is not None
     st_customer = sim.record("customers", job.customer_st_id)
     assert st_customer is not None
     assert connection.autofile_tag_type_id in st_customer["tagTypeIds"]
