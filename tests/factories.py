@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from autofile.accounts.models import Invitation, Membership, Organization, Role, User
 from autofile.api.models import ApiToken
-from autofile.filing.models import ReconciliationImport, SubmissionBatch
+from autofile.filing.models import FilingDocument, ReconciliationImport, SubmissionBatch
 from autofile.mirror.models import (
     Appointment,
     AppointmentAssignment,
@@ -731,6 +731,19 @@ class HomeownerRequestFactory(factory.django.DjangoModelFactory[HomeownerRequest
     token_hash = factory.LazyFunction(lambda: uuid.uuid4().hex + uuid.uuid4().hex)
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
     sent_at = factory.LazyFunction(timezone.now)
+
+
+class FilingDocumentFactory(factory.django.DjangoModelFactory[FilingDocument]):
+    class Meta:
+        model = FilingDocument
+
+    organization = factory.SubFactory(OrganizationFactory)
+    packet = factory.LazyAttribute(_packet_in)
+    file = factory.django.FileField(filename="filing-packet.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    size = 15
+    page_count = 1
+    built_at = factory.LazyFunction(timezone.now)
+    checked_at = factory.LazyFunction(timezone.now)
 
 
 # --- the API

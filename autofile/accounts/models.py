@@ -4,6 +4,7 @@ import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from autofile.core.models import OrganizationOwned
@@ -22,7 +23,24 @@ class Organization(models.Model):
     """One contractor company; every row of business data belongs to exactly one."""
 
     name = models.CharField(max_length=200, unique=True)
+    # what rebate programs ask of the contractor (the filing packet's cover sheet)
+    legal_name = models.CharField(
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text="The company's legal name, exactly as enrolled with the programs",
+    )
+    license_number = models.CharField(
+        max_length=100, blank=True, db_default="", help_text="The contractor's license number"
+    )
+    enrollment_number = models.CharField(
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text="The contractor's enrollment number; a program's own number replaces it",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["name"]

@@ -1,12 +1,15 @@
 from django.urls import path
 
 from autofile.filing import views_batches as batches
+from autofile.filing import views_documents as documents
 from autofile.filing import views_reconciliation as reconciliation
 from autofile.filing import views_sheets as sheets
 
 app_name = "filing"
 
 urlpatterns = [
+    # one packet's filing PDF and documents
+    path("packets/<int:packet_id>/documents.zip", documents.packet_zip, name="packet_zip"),
     # submission batches
     path("batches/", batches.batch_list, name="batch_list"),
     path("batches/new/", batches.batch_create, name="batch_create"),

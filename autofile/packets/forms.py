@@ -28,6 +28,10 @@ from autofile.packets.models import (
     RebateProgram,
     Severity,
 )
+from autofile.packets.models.programs import (
+    DEFAULT_DOCUMENT_NAME_PATTERN,
+    validate_document_name_pattern,
+)
 from autofile.packets.selectors import program_choices
 from autofile.packets.selectors.rules import RuleOptions
 from autofile.packets.services.programs import PROGRAM_FIELDS, RULE_FIELDS
@@ -268,9 +272,20 @@ class ProgramForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Where the rules come from (program manual, web page)",
     )
+    document_name_pattern = forms.CharField(
+        max_length=200,
+        required=False,
+        initial=DEFAULT_DOCUMENT_NAME_PATTERN,
+        validators=[validate_document_name_pattern],
+        label="File names in the ZIP",
+        help_text=RebateProgram._meta.get_field("document_name_pattern").help_text,
+    )
 
     FIELDS = PROGRAM_FIELDS
     WIDE = ("description", "source")
+
+    def clean_document_name_pattern(self) -> str:
+        return self.cleaned_data.get("document_name_pattern") or DEFAULT_DOCUMENT_NAME_PATTERN
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -549,6 +564,7 @@ class ProgramEditor:
                     ends_on=data.get("ends_on"),
                     is_active=bool(data.get("is_active")),
                     **{name: values[name] for name in RULE_FIELDS},
+                    document_name_pattern=data.get("document_name_pattern") or "",
                 )
             changed = {k: v for k, v in values.items() if getattr(self.program, k) != v}
             if changed:

@@ -1,6 +1,7 @@
 """Filing: what AutoFile hands a program and what comes back."""
 
 from autofile.filing.models.batches import BatchPacket, SubmissionBatch
+from autofile.filing.models.documents import FilingDocument
 from autofile.filing.models.reconciliation import ReconciliationImport, ReconciliationRow
 from autofile.filing.models.sheets import (
     UNIT_FIELDS,
@@ -14,6 +15,7 @@ __all__ = [
     "UNIT_FIELDS",
     "BatchPacket",
     "DateFormat",
+    "FilingDocument",
     "ReconciliationImport",
     "ReconciliationRow",
     "SheetColumn",

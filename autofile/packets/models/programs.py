@@ -7,7 +7,10 @@ eligibility checks, and the kickback reasons the sponsor uses when it sends a pa
 
 from __future__ import annotations
 
+import string
+
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from autofile.core.models import OrganizationOwned
@@ -18,6 +21,43 @@ class Severity(models.TextChoices):
 
     ERROR = "error", "Error"
     WARNING = "warning", "Warning"
+
+
+#: What a program's document naming pattern may use, and what each stands for.
+DOCUMENT_NAME_FIELDS = {
+    "job_number": "the job number",
+    "packet_id": "AutoFile's packet number",
+    "program": "the program's name",
+    "customer": "the customer's name",
+    "invoice_number": "the invoice number",
+    "confirmation_number": "the program's confirmation number",
+    "document": "the document (file name without extension; the filing PDF is “packet”)",
+    "kind": "the document's kind (packet, photo, certificate, signed_form, ...)",
+    "n": "the document's position in the packet (1, 2, ...)",
+}
+DEFAULT_DOCUMENT_NAME_PATTERN = "{job_number}_{document}.pdf"
+
+
+def validate_document_name_pattern(value: str) -> None:
+    """A naming pattern names each file apart ({document} or {n}), uses known fields
+    only and makes a file name, not a path."""
+    try:
+        parsed = list(string.Formatter().parse(value))
+    except ValueError as exc:
+        raise ValidationError(f"The pattern is not valid: {exc}.") from exc
+    names = [name for _, name, _, _ in parsed if name is not None]
+    unknown = sorted({n for n in names if n not in DOCUMENT_NAME_FIELDS})
+    if unknown:
+        known = ", ".join("{" + n + "}" for n in DOCUMENT_NAME_FIELDS)
+        raise ValidationError(
+            f"Unknown field {', '.join('{' + n + '}' for n in unknown)}; use {known}."
+        )
+    if any(spec or conversion for _, name, spec, conversion in parsed if name is not None):
+        raise ValidationError("Write fields plainly, e.g. {job_number}, without formats.")
+    if "document" not in names and "n" not in names:
+        raise ValidationError("Include {document} or {n} so that each file gets its own name.")
+    if "/" in value or "\\" in value or value.strip().startswith("."):
+        raise ValidationError("A file name cannot contain / or \\ or start with a dot.")
 
 
 class RebateProgram(OrganizationOwned):
@@ -74,6 +114,18 @@ class RebateProgram(OrganizationOwned):
     )
     source = models.TextField(
         blank=True, help_text="Where the rules come from (program manual, web page)"
+    )
+    document_name_pattern = models.CharField(
+        max_length=200,
+        default=DEFAULT_DOCUMENT_NAME_PATTERN,
+        db_default=DEFAULT_DOCUMENT_NAME_PATTERN,
+        validators=[validate_document_name_pattern],
+        help_text=(
+            "How files are named in the packet's ZIP, e.g. {job_number}_{document}.pdf; "
+            "fields: {job_number}, {packet_id}, {program}, {customer}, {invoice_number}, "
+            "{confirmation_number}, {document}, {kind}, {n}. Files other than PDFs keep "
+            "their own extension."
+        ),
     )
     example_key = models.CharField(
         max_length=50,

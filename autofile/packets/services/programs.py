@@ -27,6 +27,7 @@ from autofile.packets.models import (
     ProgramRequirement,
     RebateProgram,
 )
+from autofile.packets.models.programs import DEFAULT_DOCUMENT_NAME_PATTERN
 from autofile.packets.services.dates import packets_set_dates
 from autofile.packets.services.validation import packets_validate_in_workers
 
@@ -53,6 +54,7 @@ PROGRAM_FIELDS = (
     "ends_on",
     "is_active",
     *RULE_FIELDS,
+    "document_name_pattern",
 )
 MEASURE_FIELDS = (
     "name",
@@ -174,6 +176,7 @@ def program_create(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
     is_active: bool = True,
+    document_name_pattern: str = "",
     **rules: Any,
 ) -> RebateProgram:
     """A new program; `rules`: any of RULE_FIELDS (deadline, caps, pre-approval, …)."""
@@ -188,6 +191,7 @@ def program_create(
         ends_on=ends_on,
         is_active=is_active,
         **rules,
+        document_name_pattern=document_name_pattern.strip() or DEFAULT_DOCUMENT_NAME_PATTERN,
     )
     _clean_program(program)
     program.save()
