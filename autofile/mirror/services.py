@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
 from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from autofile.accounts.models import Organization
 from autofile.core import queues
@@ -15,6 +19,8 @@ from autofile.mirror.models import Connection, Job, JobAttachment, SyncState
 from autofile.mirror.registry import RESOURCES, TENANT_WIDE
 from autofile.mirror.sync import AfterPage, Outcome, sync_for_jobs, sync_resource
 from integrations.servicetitan import ServiceTitanClient, ServiceTitanError
+
+logger = logging.getLogger(__name__)
 
 ENVIRONMENT_NAMES = {choice.value for choice in Connection.Environment}
 
@@ -191,7 +197,30 @@ def attachment_download(*, attachment: JobAttachment, client: ServiceTitanClient
     attachment.file.save(name, ContentFile(response.content), save=False)
     attachment.size = len(response.content)
     attachment.content_type = content_type or attachment.content_type
-    attachment.save(update_fields=["file", "size", "content_type"])
+    attachment.text = pdf_text(response.content) if _is_pdf(name, content_type) else ""
+    attachment.save(update_fields=["file", "size", "content_type", "text"])
+
+
+def _is_pdf(name: str, content_type: str) -> bool:
+    return content_type == "application/pdf" or name.casefold().endswith(".pdf")
+
+
+#: Pages and characters of a PDF's text kept (a certificate says what matters on page one).
+PDF_TEXT_PAGES = 3
+PDF_TEXT_CHARS = 20_000
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF's first pages, or "" when it has none or cannot be read (a scan,
+    a damaged file): the file itself is kept either way."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = reader.pages[:PDF_TEXT_PAGES]
+        text = "\n".join(page.extract_text() or "" for page in pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        logger.warning("unreadable PDF attachment", exc_info=True)
+        return ""
+    return text.replace("\x00", "")[:PDF_TEXT_CHARS]
 
 
 def connection_sync_request(

@@ -64,8 +64,8 @@ def job_attachment_path(instance: JobAttachment, filename: str) -> str:
 class JobAttachment(MirrorRecord):
     """A file attached to a job (photos, permits, AHRI certificates).
 
-    The sync writes the metadata; `file`, `size` (and a better `content_type`) are filled
-    when the file is downloaded, so the sync leaves them alone (`file` has a database
+    The sync writes the metadata; `file`, `size`, `text` (and a better `content_type`) are
+    filled when the file is downloaded, so the sync leaves them alone (`file` has a database
     default because the sync's INSERT does not name it).
     """
 
@@ -81,6 +81,9 @@ class JobAttachment(MirrorRecord):
     file = models.FileField(
         upload_to=job_attachment_path, max_length=500, blank=True, db_default=""
     )
+    #: The words of a PDF attachment, read when the file is downloaded (an AHRI certificate
+    #: names its reference number and models); empty for photos and unreadable files.
+    text = models.TextField(blank=True, db_default="")
 
     class Meta(MirrorRecord.Meta):
         ordering = ["created_on", "st_id"]

@@ -33,6 +33,7 @@ from autofile.mirror.models import (
     Technician,
 )
 from autofile.packets.models import (
+    CertifiedProduct,
     Finding,
     Packet,
     PacketDocument,
@@ -40,6 +41,7 @@ from autofile.packets.models import (
     PacketStatus,
     RebateProgram,
 )
+from autofile.packets.selectors.certified import certified_matches, model_keys
 
 _R = TypeVar("_R")
 _M = TypeVar("_M", bound=Model)
@@ -113,6 +115,12 @@ class PacketBundle:
     earlier_packets: list[Packet] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     events: list[PacketEvent] = field(default_factory=list)
+    #: ENERGY STAR listings by model key (`selectors.certified.model_keys`), for the
+    #: units' models (the chunk's: a key of another packet's unit finds nothing here).
+    certified: dict[str, list[CertifiedProduct]] = field(default_factory=dict)
+    #: What evaluation derives from the bundle and reuses across checks (e.g. each unit's
+    #: certification), kept with it so it is computed once per bundle.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def program(self) -> RebateProgram:
@@ -174,6 +182,14 @@ class PacketBundle:
             for entry in fields or ()
             if isinstance(entry, dict) and entry.get("name")
         }
+
+    def listings(self, model: str) -> list[CertifiedProduct]:
+        """The certified listings a model number matches (each half of a paired model)."""
+        found: dict[int, CertifiedProduct] = {}
+        for key in model_keys(model):
+            for product in self.certified.get(key, ()):
+                found.setdefault(product.pk, product)
+        return list(found.values())
 
     def units(self, equipment_type: str = "") -> list[InstalledEquipment]:
         """The units installed on the job, optionally of one equipment type."""
@@ -503,8 +519,13 @@ def packet_bundles(packets: Sequence[Packet], *, history: bool = True) -> list[P
         bundle.findings = findings.get(packet.pk, [])
         bundle.events = events.get(packet.pk, [])
 
-    # Per-chunk lookups beyond the mirror go here: one query for the whole chunk, its
-    # answer handed to each bundle (e.g. the certified products of the chunk's models).
+    # Per-chunk lookups beyond the mirror: one query for the whole chunk, its answer handed
+    # to each bundle. The certified listings of every installed unit's model number:
+    certified = certified_matches(
+        key for bundle in bundles for unit in bundle.equipment for key in model_keys(unit.model)
+    )
+    for bundle in bundles:
+        bundle.certified = certified
     return bundles
 
 

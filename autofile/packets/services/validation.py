@@ -46,6 +46,7 @@ from autofile.mirror.models import (
 )
 from autofile.packets.models import (
     OPEN_STATUSES,
+    CertifiedProduct,
     EligibilityCheck,
     Finding,
     Packet,
@@ -55,6 +56,7 @@ from autofile.packets.models import (
     RebateProgram,
     Severity,
 )
+from autofile.packets.selectors.certified import model_keys
 from autofile.packets.selectors.packets import (
     UNIT_WINDOW,
     PacketBundle,
@@ -531,9 +533,22 @@ def _min_rating(bundle: PacketBundle, check: EligibilityCheck) -> Iterator[Issue
     if minimum is None or not rating:
         return
     for unit in bundle.units(check.equipment_type):
-        value = unit_ratings(unit).get(rating)
+        ratings, certified = unit_rated(bundle, unit)
+        value = ratings.get(rating)
         where = bundle.unit_label(unit)
-        if value is None:
+        if value is not None and certified and value < minimum:
+            what = f"AHRI {certified}" if certified != "listed" else "ENERGY STAR listing"
+            yield Issue(
+                "rating_below_minimum",
+                check.severity,
+                f"{where[0].upper()}{where[1:]}: certified {rating} {number(value)} "
+                f"({what}) is below the program minimum of {number(minimum)}.",
+                "equipment",
+                unit.pk,
+                "efficiency_ratings",
+                eligibility_check=check,
+            )
+        elif value is None:
             yield Issue(
                 "rating_unknown",
                 check.severity,
@@ -1091,6 +1106,175 @@ def _customer_consistent(bundle: PacketBundle, check: EligibilityCheck) -> Itera
     )
 
 
+# --- certified equipment
+
+Category = CertifiedProduct.Category
+#: The ENERGY STAR lists a unit of each installed equipment type is looked up in.
+UNIT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "heat pump": (Category.AIR_SOURCE_HEAT_PUMP, Category.DUCTED_HEAT_PUMP),
+    "air conditioner": (Category.CENTRAL_AC,),
+    "ductless mini-split": (Category.MINI_SPLIT, Category.AIR_SOURCE_HEAT_PUMP),
+    "mini-split": (Category.MINI_SPLIT, Category.AIR_SOURCE_HEAT_PUMP),
+    "furnace": (Category.FURNACE,),
+    "heat pump water heater": (Category.HEAT_PUMP_WATER_HEATER,),
+}
+#: Lists of matched systems (an outdoor unit rated with an indoor unit under one AHRI number).
+PAIRED = frozenset(
+    {
+        Category.AIR_SOURCE_HEAT_PUMP,
+        Category.DUCTED_HEAT_PUMP,
+        Category.MINI_SPLIT,
+        Category.CENTRAL_AC,
+    }
+)
+#: Installed equipment types that are the indoor half of a matched system.
+INDOOR_TYPES = frozenset({"air handler", "evaporator coil", "fan coil", "coil"})
+
+
+@dataclass
+class Certification:
+    """What the certified list says of one installed unit.
+
+    `listings`: the unit's model's listings (of the lists its type belongs to); `pair`:
+    those rated with an indoor unit the job names (all of them when the job names none);
+    `indoor`: the indoor models the job names (installed indoor units, the other half of a
+    paired model, equipment on the invoice); `installed_indoor`: those of installed units
+    only; `ahri`: the AHRI reference numbers the job's documents state.
+    """
+
+    listings: list[CertifiedProduct]
+    pair: list[CertifiedProduct]
+    indoor: list[str]
+    installed_indoor: list[str]
+    ahri: list[str]
+
+    @property
+    def paired(self) -> bool:
+        return any(p.category in PAIRED for p in self.listings)
+
+    @property
+    def product(self) -> CertifiedProduct | None:
+        """The listing whose ratings count: the pair's under the job's AHRI number, else
+        the pair's first."""
+        return next((p for p in self.pair if p.ahri_reference_number in self.ahri), None) or (
+            self.pair[0] if self.pair else None
+        )
+
+
+def _fits(product: CertifiedProduct, models: Iterable[str]) -> bool:
+    return bool(product.indoor_key) and any(
+        key.startswith(product.indoor_key) for m in models for key in model_keys(m)
+    )
+
+
+def certification(bundle: PacketBundle, unit: InstalledEquipment) -> Certification | None:
+    """The unit against the certified list, or None for a type no list covers (computed
+    once per bundle and unit)."""
+    key = ("certification", unit.pk)
+    if key not in bundle.memo:
+        bundle.memo[key] = _certification(bundle, unit)
+    found: Certification | None = bundle.memo[key]
+    return found
+
+
+def _certification(bundle: PacketBundle, unit: InstalledEquipment) -> Certification | None:
+    categories = UNIT_CATEGORIES.get(unit.equipment_type.strip().casefold())
+    if not categories or not unit.model.strip():
+        return None
+    listings = [p for p in bundle.listings(unit.model) if p.category in categories]
+    outdoor_keys = {p.outdoor_key for p in listings}
+    halves = [
+        h.strip()
+        for h in unit.model.split("/")
+        if h.strip() and not any(normalize_model(h).startswith(k) for k in outdoor_keys)
+    ]
+    installed = [
+        u.model.strip()
+        for u in bundle.equipment
+        if u.pk != unit.pk
+        and u.equipment_type.strip().casefold() in INDOOR_TYPES
+        and u.model.strip()
+    ]
+    invoiced = [
+        value
+        for item in bundle.invoice_items
+        if item.item_type.casefold() == "equipment"
+        and (value := _stated(_MODEL_TEXT, item.description))
+        and normalize_model(value) != normalize_model(unit.model)
+    ]
+    # The installed indoor unit (or a paired model's other half) decides the pair; the
+    # invoice's equipment only where none is recorded; with neither, any listing counts.
+    named = [*halves, *installed] or invoiced
+    pair = [p for p in listings if _fits(p, named)] if named else list(listings)
+    if not pair and not installed and not halves:
+        pair = list(listings)
+    indoor = [*halves, *installed, *invoiced]
+    numbers = list(dict.fromkeys(normalize_model(v) for _l, v, *_ in _ahri_sources(bundle) if v))
+    return Certification(listings, pair, indoor, [*installed, *halves], numbers)
+
+
+def unit_rated(bundle: PacketBundle, unit: InstalledEquipment) -> tuple[dict[str, Any], str]:
+    """The ratings eligibility uses for a unit and where they come from: the certified
+    listing's where the unit is certified (AHRI reference number, if the listing has one),
+    else the pricebook's or the unit memo's ("")."""
+    found = certification(bundle, unit)
+    product = found.product if found is not None else None
+    if product is None:
+        return dict(unit_ratings(unit)), ""
+    return dict(product.ratings), product.ahri_reference_number or "listed"
+
+
+def _certified(bundle: PacketBundle, check: EligibilityCheck) -> Iterator[Issue]:
+    for unit in bundle.units(check.equipment_type):
+        found = certification(bundle, unit)
+        if found is None:
+            continue
+        where = bundle.unit_label(unit)
+        label = f"{where[0].upper()}{where[1:]}"
+        if not found.listings:
+            yield Issue(
+                "equipment_not_certified",
+                check.severity,
+                f"{label} is not certified: no ENERGY STAR listing matches model “{unit.model}”.",
+                "equipment",
+                unit.pk,
+                "model",
+                eligibility_check=check,
+            )
+            continue
+        if not found.pair:
+            with_ = ", ".join(sorted({p.indoor_model for p in found.listings if p.indoor_model}))
+            yield Issue(
+                "equipment_pair_not_certified",
+                check.severity,
+                f"{label} with indoor unit “{' / '.join(found.installed_indoor)}” is not a "
+                f"certified matched system: ENERGY STAR lists “{unit.model}” with "
+                f"{with_ or 'other indoor units'}.",
+                "equipment",
+                unit.pk,
+                "model",
+                eligibility_check=check,
+            )
+            continue
+        if not found.paired or not found.ahri:
+            continue
+        numbers = {p.ahri_reference_number for p in found.pair if p.ahri_reference_number}
+        if numbers and not numbers & set(found.ahri):
+            product = found.pair[0]
+            pair = " + ".join(m for m in (product.outdoor_model, product.indoor_model) if m)
+            listed = ", ".join(sorted(numbers)[:3])
+            yield Issue(
+                "ahri_pair_mismatch",
+                check.severity,
+                f"AHRI number {' / '.join(found.ahri)} does not match this outdoor/indoor pair "
+                f"({pair}, {label[0].lower()}{label[1:]}): its AHRI number is {listed}.",
+                "equipment",
+                unit.pk,
+                "ahri_reference_number",
+                eligibility_check=check,
+            )
+
+
 # --- measures
 
 
@@ -1102,7 +1286,9 @@ class MeasureMatch:
     amount: Decimal
 
 
-def _unit_qualifies(unit: InstalledEquipment, measure: ProgramMeasure) -> bool:
+def _unit_qualifies(
+    unit: InstalledEquipment, measure: ProgramMeasure, ratings: dict[str, Any]
+) -> bool:
     if measure.equipment_type and (
         unit.equipment_type.strip().casefold() != measure.equipment_type.strip().casefold()
     ):
@@ -1110,7 +1296,7 @@ def _unit_qualifies(unit: InstalledEquipment, measure: ProgramMeasure) -> bool:
     if measure.sku_ids and unit.equipment_st_id not in measure.sku_ids:
         return False
     if measure.rating and measure.minimum is not None:
-        value = unit_ratings(unit).get(measure.rating.strip().upper())
+        value = ratings.get(measure.rating.strip().upper())
         if value is None or value < measure.minimum:
             return False
     return True
@@ -1130,8 +1316,9 @@ def measure_matches(bundle: PacketBundle, measures: Iterable[ProgramMeasure]) ->
     item_measures = [m for m in measures if not m.equipment_type and m.sku_ids]
     matches: dict[int, MeasureMatch] = {}
     for unit in bundle.equipment:
+        ratings = unit_rated(bundle, unit)[0]
         best = max(
-            (m for m in unit_measures if _unit_qualifies(unit, m)),
+            (m for m in unit_measures if _unit_qualifies(unit, m, ratings)),
             key=lambda m: (m.amount, -m.position),
             default=None,
         )
@@ -1561,6 +1748,8 @@ def check_issues(
         yield from _equipment_consistent(bundle, check)
     elif kind == Check.CUSTOMER_CONSISTENT:
         yield from _customer_consistent(bundle, check)
+    elif kind == Check.CERTIFIED:
+        yield from _certified(bundle, check)
 
 
 # --- running it

@@ -28,6 +28,7 @@ from autofile.mirror.sync import _link_referrers
 from autofile.mirror.upsert import upsert
 from autofile.packets.models import Packet, RebateProgram
 from autofile.packets.services import program_copy_example
+from autofile.packets.services.certified import certified_import_fixtures
 from integrations.servicetitan.simulator import Simulator, SimulatorConfig
 from tests.autofile.mirror.conftest import ReadAll, _reader
 from tests.factories import ConnectionFactory
@@ -72,9 +73,11 @@ def store_tenant(connection: Connection, read_all: ReadAll) -> None:
 def tenant(
     db: None, organization: Organization, tenant_reader: tuple[Simulator, ReadAll]
 ) -> Connection:
-    """The organization's connection, its mirror holding the simulated tenant."""
+    """The organization's connection, its mirror holding the simulated tenant (and the
+    certified products list AutoFile ships, made to agree with the simulator's pricebook)."""
     connection = ConnectionFactory.create(organization=organization)
     store_tenant(connection, tenant_reader[1])
+    certified_import_fixtures()
     return connection
 
 
@@ -84,6 +87,7 @@ def blemished_tenant(
 ) -> Connection:
     connection = ConnectionFactory.create(organization=organization)
     store_tenant(connection, blemished_reader[1])
+    certified_import_fixtures()
     return connection
 
 

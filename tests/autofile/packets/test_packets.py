@@ -442,8 +442,8 @@ def test_the_bundle_reads_everything_in_a_fixed_number_of_queries(
     # packet, customer contacts, location contacts, appointments, their assignments,
     # invoices, items, payments, estimates, estimate items, equipment, agreements, forms,
     # attachments, AutoFile's own documents, earlier packets (with their job and location),
-    # findings, events
-    with django_assert_num_queries(18):
+    # findings, events, the certified listings of the units' models
+    with django_assert_num_queries(19):
         bundle = packet_bundle(organization=organization, packet_id=packet.pk)
         assert bundle is not None
         names = [
@@ -487,8 +487,9 @@ def test_the_chunk_loader_reads_a_chunk_in_a_fixed_number_of_queries(
     loaded = list(_bundle_packets().filter(pk__in=[p.pk for p in packets]).order_by("pk"))
     # contacts (customer, location), equipment, agreements, appointments and their
     # assignments, invoices, items, payments, estimates, estimate items, forms,
-    # attachments, AutoFile's documents, earlier packets (with their job and location)
-    with django_assert_num_queries(15):
+    # attachments, AutoFile's documents, earlier packets (with their job and location), the
+    # certified listings of every unit's model (one query for the chunk)
+    with django_assert_num_queries(16):
         bundles = packet_bundles(loaded, history=False)
     for bundle in bundles:
         assert len(bundle.customer_contacts) == len(bundle.location_contacts) == 3

@@ -9,11 +9,13 @@ breaks one thing the way real data breaks and reads the finding it earns.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from autofile.accounts.models import Organization
@@ -33,11 +35,13 @@ from autofile.mirror.models import (
 )
 from autofile.packets.inputs import JOB_INPUTS
 from autofile.packets.models import (
+    CertifiedProduct,
     EligibilityCheck,
     Finding,
     Packet,
     ProgramRequirement,
     RebateProgram,
+    model_key,
 )
 from autofile.packets.selectors import packet_bundle
 from autofile.packets.services import (
@@ -293,7 +297,10 @@ def test_efficiency_ratings_from_the_pricebook_or_the_unit_memo(complete: Filed)
     InstalledEquipment.objects.filter(pk=unit.pk).update(memo="Installed.")
     finding = the(complete.packet, "efficiency_rating_missing")
     assert finding.message.startswith("No SEER2, HSPF2 rating is known for unit 1")
-    assert "rating_unknown" in codes(complete.packet)  # the SEER2 minimum cannot be checked
+    # The program's minimum is still checked: eligibility reads the certified list's SEER2.
+    assert "rating_unknown" not in codes(complete.packet)
+    CertifiedProduct.objects.all().delete()
+    assert "rating_unknown" in codes(complete.packet)  # not listed: cannot be checked
 
 
 def test_itemized_invoice(complete: Filed) -> None:
@@ -388,19 +395,35 @@ def test_certificate(complete: Filed) -> None:
     )
 
 
+def certified_listings(unit: InstalledEquipment) -> QuerySet[CertifiedProduct]:
+    keys = [model_key(unit.model)[:n] for n in range(5, len(model_key(unit.model)) + 1)]
+    return CertifiedProduct.objects.filter(outdoor_key__in=keys)
+
+
 def test_minimum_rating(complete: Filed) -> None:
+    """Eligibility reads the certified rating, not what the pricebook or a technician says."""
     unit = heat_pump(complete)
     assert unit.equipment is not None
     ratings = {**unit.equipment.efficiency_ratings, "SEER2": "14.3"}
     PricebookEquipment.objects.filter(pk=unit.equipment.pk).update(efficiency_ratings=ratings)
+    assert "rating_below_minimum" not in codes(complete.packet)  # certified higher
 
+    certified_listings(unit).update(seer2=Decimal("14.3"))
     finding = the(complete.packet, "rating_below_minimum")
     assert finding.message.startswith("Unit 1 (Heat Pump: ")
-    assert finding.message.endswith("has SEER2 14.3, below the program minimum of 15.2.")
+    assert re.search(
+        r": certified SEER2 14.3 \(AHRI \d+\) is below the program minimum of 15.2.$",
+        finding.message,
+    )
     assert finding.eligibility_check is not None
     assert finding.eligibility_check.kind == EligibilityCheck.Kind.MIN_RATING
     # Below every measure's tier too: nothing qualifies.
     assert "no_measure" in codes(complete.packet)
+
+    # A unit the list does not know is judged by its pricebook rating.
+    CertifiedProduct.objects.all().delete()
+    finding = the(complete.packet, "rating_below_minimum")
+    assert finding.message.endswith("has SEER2 14.3, below the program minimum of 15.2.")
 
 
 def test_install_date_inside_the_program_window(complete: Filed) -> None:
@@ -531,8 +554,7 @@ def test_invoice_total_matches_its_items(complete: Filed, tenant: Connection) ->
 def test_nothing_qualifies_for_a_measure(complete: Filed) -> None:
     unit = heat_pump(complete)
     assert unit.equipment is not None
-    ratings = {**unit.equipment.efficiency_ratings, "SEER2": "15.5"}
-    PricebookEquipment.objects.filter(pk=unit.equipment.pk).update(efficiency_ratings=ratings)
+    certified_listings(unit).update(seer2=Decimal("15.5"))
 
     found = codes(complete.packet)
     assert "rating_below_minimum" not in found  # 15.5 meets the 15.2 floor …

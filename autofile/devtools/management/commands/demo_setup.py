@@ -4,8 +4,10 @@
 
 Idempotent: running it again keeps existing data and passwords. It connects the
 organization to the ServiceTitan simulator, mirrors the tenant's tag types, copies the
-EXAMPLE utility heat-pump program, switches on an import rule for jobs tagged "Rebate
-Needed" into it, and queues the first full sync.
+EXAMPLE utility heat-pump program, imports the ENERGY STAR certified products fixture
+(made to agree with the simulator's pricebook, so demo packets can pass the certification
+check), switches on an import rule for jobs tagged "Rebate Needed" into it, and queues
+the first full sync.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from autofile.mirror.models import Connection, TagType
 from autofile.mirror.services import connection_sync, connection_sync_request, connection_upsert
 from autofile.packets.models import ImportRule, RebateProgram
 from autofile.packets.services import program_copy_example, rule_create
+from autofile.packets.services.certified import certified_import_fixtures
 
 ORGANIZATION = "Lone Star Comfort Co."
 PASSWORD = "autofile-demo"  # noqa: S105 (the demo logins are printed for everyone)
@@ -71,6 +74,8 @@ class Command(BaseCommand):
                 app_key=options["app_key"],
                 name="ServiceTitan (simulator)",
             )
+        # Before the first sync: validation of the first packets reads the certified list.
+        listed = sum(result.imported for result in certified_import_fixtures())
         connection_sync(connection_id=connection.pk, resources=["tag-types"])
         tags = dict(TagType.objects.filter(connection=connection).values_list("name", "st_id"))
         with transaction.atomic():
@@ -97,5 +102,6 @@ class Command(BaseCommand):
                 )
             connection_sync_request(connection=connection, queue=queues.SYNC)  # a backfill
         self.stdout.write(self.style.SUCCESS(f"Demo organization: {organization.name}"))
+        self.stdout.write(f"  {listed} ENERGY STAR certified listings (fixture)")
         for username, _, _, role in USERS:
             self.stdout.write(f"  login {username:<12} password {PASSWORD:<15} ({role.label})")

@@ -9,6 +9,8 @@ certified equipment directory.
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -671,6 +673,29 @@ EQUIPMENT: Final = (
         tonnage="1.5",
     ),
 )
+
+#: Kinds of unit an AHRI matched system is rated by: the outdoor unit and its indoor coil or
+#: air handler (a mini-split's model names both halves).
+OUTDOOR_KINDS: Final = ("heat_pump", "ac", "mini_split")
+INDOOR_KINDS: Final = ("air_handler", "coil")
+
+
+def matched_system(units: Sequence[int]) -> tuple[EquipmentModel, EquipmentModel | None] | None:
+    """The (outdoor, indoor) pair among these equipment indices, if there is an outdoor unit."""
+    models = [EQUIPMENT[u] for u in units]
+    outdoor = next((m for m in models if m.kind in OUTDOOR_KINDS), None)
+    if outdoor is None:
+        return None
+    indoor = next((m for m in models if m.kind in INDOOR_KINDS), None)
+    return outdoor, indoor
+
+
+def ahri_reference(outdoor: EquipmentModel, indoor: EquipmentModel | None) -> str:
+    """The AHRI certified reference number of a matched system: one number per pair, as
+    AHRI's directory gives it (so a certified-products list can name it)."""
+    key = f"{outdoor.model}|{indoor.model if indoor else ''}".encode()
+    return str(200_000_000 + zlib.crc32(key) % 20_000_000)
+
 
 #: (code, name, price, hours, kind) — kind routes it into plans; negative prices are credits.
 SERVICES: Final[tuple[tuple[str, str, float, float, str], ...]] = (

@@ -393,6 +393,19 @@ def attachment_text(t: Tenant, record: Record) -> list[str]:
                 lines.append(f"Permit: {plan.permit_number}")
             if plan.ahri_reference:
                 lines.append(f"AHRI Certified Reference Number: {plan.ahri_reference}")
+            system = catalog.matched_system(plan.package.units)
+            if system is not None and "ahri" in str(record.get("fileName")).lower():
+                # The matched system as AHRI's certificate names it (a mini-split's model
+                # is "indoor / outdoor").
+                outdoor, indoor = system
+                halves = [h.strip() for h in outdoor.model.split("/")]
+                lines.append(f"Outdoor Unit Brand Name: {outdoor.manufacturer}")
+                lines.append(f"Outdoor Unit Model Number: {halves[-1]}")
+                inside = (
+                    indoor.model if indoor is not None else (halves[0] if len(halves) > 1 else "")
+                )
+                if inside:
+                    lines.append(f"Indoor Unit Model Number: {inside}")
             for ie in t.job_equipment.range_of(job_index):
                 _, model, serial = equipment_identity(t, ie)
                 lines.append(

@@ -577,12 +577,14 @@ def build_plan(ctx: PlanContext, index: int) -> JobPlan:
         else None
     )
     ahri = None
+    system = catalog.matched_system(package.units)
     if (
         done
+        and system is not None
         and kind.key in ("heat_pump", "ac", "furnace_ac", "mini_split")
         and ((w4 >> 24) & 0xFF) < 141
     ):
-        ahri = str(200_000_000 + ((w4 >> 32) & 0xFFFFFF) % 20_000_000)
+        ahri = catalog.ahri_reference(*system)
 
     # Tags.
     tags: list[str] = []
