@@ -70,6 +70,11 @@ def iso_date(us: int) -> str:
     return iso(us - us % US_PER_DAY).replace(".000000", "")
 
 
+def date_only(us: int) -> str:
+    """Fields declared ``format: date``: the UTC calendar day, ``2025-03-04``."""
+    return iso(us - us % US_PER_DAY)[:10]
+
+
 _FRACTION = re.compile(r"\.(\d+)")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from integrations.servicetitan.simulator.data.collections import CREATED, MODIFIED, Record
-from integrations.servicetitan.simulator.times import US_PER_DAY, iso, iso_date
+from integrations.servicetitan.simulator.times import US_PER_DAY, date_only, iso
 
 if TYPE_CHECKING:
     from integrations.servicetitan.simulator.data.tenant import Tenant
@@ -68,9 +68,9 @@ def service_agreement(t: Tenant, index: int) -> Record:
         "durationMonths": months,
         "autoRenew": status == "AutoRenew" or rng.chance(0.5),
         "renewalAgreementId": None,
-        # Declared as dates; ServiceTitan sends them at midnight with no zone (tap commit c683afa).
-        "startDate": iso_date(start).rstrip("Z"),
-        "endDate": iso_date(start + months * 30 * US_PER_DAY).rstrip("Z"),
+        # Declared ``format: date`` in ServiceTitan's document: sent as the day, no time.
+        "startDate": date_only(start),
+        "endDate": date_only(start + months * 30 * US_PER_DAY),
         "billingSchedule": "Annual",
         "paymentTermId": None,
         "paymentMethodId": None,

@@ -9,7 +9,7 @@ from integrations.servicetitan.simulator.data.collections import CREATED, MODIFI
 from integrations.servicetitan.simulator.data.ids import ID_BASES
 from integrations.servicetitan.simulator.data.templates import Described, RowSpec, json_text
 from integrations.servicetitan.simulator.rng import salt, splitmix
-from integrations.servicetitan.simulator.times import US_PER_DAY, iso, iso_date
+from integrations.servicetitan.simulator.times import US_PER_DAY, date_only, iso
 
 if TYPE_CHECKING:
     from integrations.servicetitan.simulator.data.tenant import Tenant
@@ -107,9 +107,9 @@ def installed_equipment(t: Tenant, index: int) -> Record:
         "serviceProviderWarrantyEnd": iso(installed + 365 * US_PER_DAY),
         "tags": [],
         "actualReplacementDate": None,
-        "manufacturedOn": iso_date(installed - rng.between(30, 300) * US_PER_DAY)[:10],
+        "manufacturedOn": date_only(installed - rng.between(30, 300) * US_PER_DAY),
         "predictedReplacementMonths": 180,
-        "predictedReplacementDate": iso_date(installed + 15 * 365 * US_PER_DAY)[:10],
+        "predictedReplacementDate": date_only(installed + 15 * 365 * US_PER_DAY),
         "attachments": [],
         "customFields": [],
         "_jobId": t.id_of("jobs", job_index),
@@ -174,8 +174,8 @@ def installed_equipment_rows(t: Tenant) -> RowSpec:
                 iso(installed + model.warranty_years * 365 * US_PER_DAY),
                 installed_iso,
                 iso(installed + 365 * US_PER_DAY),
-                iso_date(installed - rng.between(30, 300) * US_PER_DAY)[:10],
-                iso_date(installed + 15 * 365 * US_PER_DAY)[:10],
+                date_only(installed - rng.between(30, 300) * US_PER_DAY),
+                date_only(installed + 15 * 365 * US_PER_DAY),
             ),
         )
 

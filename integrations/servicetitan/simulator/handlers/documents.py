@@ -16,6 +16,7 @@ from integrations.servicetitan.simulator.data.sales import ESTIMATE_ITEM_KEYS, s
 from integrations.servicetitan.simulator.handlers.base import Call, handler
 from integrations.servicetitan.simulator.handlers.common import patch, require_ref, unique_ints
 from integrations.servicetitan.simulator.http import ApiError, Response, json_response, not_found
+from integrations.servicetitan.simulator.times import date_only, parse
 
 # --- estimates -----------------------------------------------------------------------------------
 
@@ -217,7 +218,15 @@ _EQUIPMENT_FIELDS = (
 )  # fmt: skip
 
 
+#: Declared ``format: date``: a date-time sent for them (the body binder accepts one) is kept as
+#: its day.
+_EQUIPMENT_DATES = ("manufacturedOn", "actualReplacementDate")
+
+
 def _equipment_extras(call: Call, record: Record, body: dict[str, Any]) -> None:
+    for key in _EQUIPMENT_DATES:
+        if isinstance(record.get(key), str):
+            record[key] = date_only(parse(record[key]))
     if body.get("equipmentTypeId") is not None:
         kind = require_ref(call, "equipment-types", body["equipmentTypeId"], "EquipmentTypeId")
         record["type"] = {"id": kind["id"], "name": kind["name"]}

@@ -160,7 +160,9 @@ def example(
     if "boolean" in kinds:
         return True
     fmt = schema.get("format")
-    if fmt in ("date-time", "date"):
+    if fmt == "date":
+        return "2031-05-04"
+    if fmt == "date-time":
         return "2031-05-04T15:00:00Z"
     if fmt in ("guid", "uuid"):
         return str(uuid.UUID(int=42))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import date, datetime
 
 import httpx
 import orjson
 import pytest
+from jsonschema import FormatChecker
 
 from integrations.servicetitan.simulator import Simulator, SimulatorConfig
 from integrations.servicetitan.spec import Operation, iter_operations, response_validator
@@ -19,6 +22,43 @@ WRITES = [op for op in iter_operations() if op.method != "GET" and op.key in _IM
 UPLOADS = {"Jobs_CreateAttachment", "InstalledEquipment_PostAttachment"}
 BINARY = {("forms", "Jobs_Get"), ("equipmentsystems", "InstalledEquipment_Get2")}
 
+#: RFC 3339 ``date-time`` (jsonschema checks it only with an extra package): a zone is required.
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FORMATS = FormatChecker(["uuid", "email"])
+
+
+@FORMATS.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    return not isinstance(value, str) or (
+        _DATE.fullmatch(value) is not None and date.fromisoformat(value) is not None
+    )
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if _DATE_TIME.fullmatch(value) is None:
+        return False
+    head = re.sub(r"\.\d+", "", value).replace("z", "Z").replace("Z", "+00:00")
+    return datetime.fromisoformat(head) is not None
+
+
+def test_the_format_checker_knows_dates_from_date_times() -> None:
+    assert FORMATS.conforms("2025-03-04", "date")
+    assert not FORMATS.conforms("2025-03-04T00:00:00", "date")
+    assert not FORMATS.conforms("2025-02-30", "date")
+    assert FORMATS.conforms("2025-03-04T05:06:07.1234567Z", "date-time")
+    assert FORMATS.conforms("2025-03-04T05:06:07-05:00", "date-time")
+    assert not FORMATS.conforms("2025-03-04T05:06:07", "date-time")
+    assert not FORMATS.conforms("2025-03-04", "date-time")
+    assert not FORMATS.conforms("2025-03-04T25:06:07Z", "date-time")
+    assert FORMATS.conforms("3b241101-e2bb-4255-8caf-4136c566a962", "uuid")
+    assert not FORMATS.conforms("not-a-uuid", "uuid")
+    assert FORMATS.conforms("ada@example.com", "email")
+    assert not FORMATS.conforms("ada.example.com", "email")
+
 
 def _check(operation: Operation, response: httpx.Response) -> None:
     assert response.status_code == operation.success_status, response.text[:500]
@@ -28,9 +68,9 @@ def _check(operation: Operation, response: httpx.Response) -> None:
             assert response.content == b"", response.text[:200]
         return
     errors = sorted(
-        response_validator(operation, response.status_code).iter_errors(
-            orjson.loads(response.content)
-        ),
+        response_validator(operation, response.status_code)
+        .evolve(format_checker=FORMATS)
+        .iter_errors(orjson.loads(response.content)),
         key=lambda e: list(e.absolute_path),
     )
     assert not errors, [f"{list(e.absolute_path)}: {e.message[:200]}" for e in errors[:5]]

@@ -435,6 +435,16 @@ def test_installed_equipment_and_its_attachments(sim: Simulator, api: httpx.Clie
         json={"serialNumber": "2319E12345"},
     ).json()
     assert updated["serialNumber"] == "2319E12345" and updated["modifiedOn"] > created["modifiedOn"]
+    dated = api.patch(
+        url("equipmentsystems", f"installed-equipment/{created['id']}"),
+        json={"manufacturedOn": "2024-03-09T23:00:00Z", "actualReplacementDate": "2031-01-02"},
+    ).json()
+    assert (dated["manufacturedOn"], dated["actualReplacementDate"]) == ("2024-03-09", "2031-01-02")
+    not_a_date = api.patch(
+        url("equipmentsystems", f"installed-equipment/{created['id']}"),
+        json={"manufacturedOn": "last spring"},
+    )
+    assert not_a_date.status_code == 400 and "$.manufacturedOn" in not_a_date.json()["errors"]
     upload = api.post(
         url("equipmentsystems", "installed-equipment/attachments"),
         files={"file": ("plate.jpg", b"\xff\xd8jpegdata\xff\xd9", "image/jpeg")},
