@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from autofile.packets.models import Packet, PacketDocument
 
 #: Bytes read from a source (and written to the archive) at a time.
 BLOCK = 256 * 1024
+#: Files already compressed: stored as they are (deflating them again costs CPU for nothing).
+COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf", ".zip", ".xlsx", ".docx")
 #: Packets whose files are read per round of queries.
 CHUNK = 200
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -172,7 +175,14 @@ def zip_stream(entries: Iterable[Entry]) -> Iterator[bytes]:
                 archive.writestr(f"{entry.name}.not-included.txt", note)
                 yield sink.take()
                 continue
-            with source, archive.open(entry.name, "w", force_zip64=True) as target:
+            info = zipfile.ZipInfo(entry.name, date_time=time.localtime()[:6])
+            info.compress_type = (
+                zipfile.ZIP_STORED
+                if entry.name.lower().endswith(COMPRESSED)
+                else zipfile.ZIP_DEFLATED
+            )
+            info.external_attr = 0o644 << 16
+            with source, archive.open(info, "w", force_zip64=True) as target:
                 while block := source.read(BLOCK):
                     target.write(block)
                     if chunk := sink.take():

@@ -89,10 +89,12 @@ def reconciliation_apply(request: HttpRequest, reconciliation_import_id: int) ->
         except services.ReconciliationRefused as refused:
             messages.error(request, refused.message)
         else:
+            total = applied.rows.count()
             changed = applied.rows.filter(outcome="changed").count()
+            rest = total - changed
             messages.success(
                 request,
-                f"Applied {applied.file_name}: {changed} packet move"
-                f"{'s' if changed != 1 else ''} made.",
+                f"Applied {applied.file_name}: {changed} packet{'s' if changed != 1 else ''} "
+                f"moved; {rest} row{'s' if rest != 1 else ''} changed nothing.",
             )
     return redirect("filing:reconciliation_detail", reconciliation_import_id=found.pk)

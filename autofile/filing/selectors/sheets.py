@@ -25,7 +25,13 @@ from autofile.filing.models import (
     SheetMapping,
 )
 from autofile.filing.sheet_examples import ExampleMapping, mapping_for_example
-from autofile.mirror.models import CustomerContact, InstalledEquipment, Invoice, InvoiceItem
+from autofile.mirror.models import (
+    Connection,
+    CustomerContact,
+    InstalledEquipment,
+    Invoice,
+    InvoiceItem,
+)
 from autofile.packets.models import CertifiedProduct, Packet, PacketStatus, RebateProgram
 from autofile.packets.models.certified import model_key
 from autofile.packets.selectors.packets import PacketBundle, _job_units
@@ -102,6 +108,8 @@ class SheetPacket:
     phone: str = ""
     email: str = ""
     ahri: list[str] = field(default_factory=list)
+    #: The connection's location custom field for utility account numbers ("" = default).
+    account_field: str = ""
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -117,7 +125,6 @@ def _split_name(name: str) -> tuple[str, str]:
 def _packets(organization: Organization, ids: Sequence[int]) -> QuerySet[Packet]:
     return Packet.objects.filter(organization=organization, pk__any=list(ids)).select_related(
         "job",
-        "job__connection",
         "job__customer",
         "job__location",
         "job__location__utility_account",
@@ -167,12 +174,27 @@ def _gather(organization: Organization, ids: Sequence[int]) -> dict[int, SheetPa
     job_keys = {(j.connection_id, j.st_id) for j in jobs}
     connections = sorted({j.connection_id for j in jobs})
 
+    account_fields = dict(
+        Connection.objects.filter(pk__any=connections).values_list("pk", "utility_account_field")
+    )
     invoices: dict[tuple[int, int], list[Invoice]] = {}
-    for invoice in Invoice.objects.filter(
-        connection_id__any=connections,
-        job_st_id__any=sorted({j.st_id for j in jobs}),
-        active=True,
-    ).order_by("invoice_date", "st_id"):
+    for invoice in (
+        Invoice.objects.filter(
+            connection_id__any=connections,
+            job_st_id__any=sorted({j.st_id for j in jobs}),
+            active=True,
+        )
+        .only(
+            "connection_id",
+            "st_id",
+            "job_st_id",
+            "reference_number",
+            "total",
+            "adjustment_to_st_id",
+            "invoice_date",
+        )
+        .order_by("invoice_date", "st_id")
+    ):
         key = (invoice.connection_id, invoice.job_st_id or 0)
         if key in job_keys:
             invoices.setdefault(key, []).append(invoice)
@@ -189,18 +211,30 @@ def _gather(organization: Organization, ids: Sequence[int]) -> dict[int, SheetPa
     if location_ids:
         for unit in InstalledEquipment.objects.filter(
             connection_id__any=connections, location_st_id__any=location_ids, active=True
-        ).defer("raw"):
+        ).only(
+            "connection_id",
+            "st_id",
+            "location_st_id",
+            "invoice_item_st_id",
+            "installed_on",
+            "equipment_type",
+            "manufacturer",
+            "model",
+            "serial_number",
+        ):
             units_at.setdefault((unit.connection_id, unit.location_st_id or 0), []).append(unit)
 
     customer_ids = sorted({j.customer_st_id for j in jobs if j.customer_st_id is not None})
-    contacts: dict[tuple[int, int], list[CustomerContact]] = {}
+    contacts: dict[tuple[int, int], list[tuple[str, str]]] = {}
     if customer_ids:
-        for contact in CustomerContact.objects.filter(
-            connection_id__any=connections, customer_st_id__any=customer_ids, active=True
-        ).order_by("st_id"):
-            contacts.setdefault((contact.connection_id, contact.customer_st_id or 0), []).append(
-                contact
+        for connection_id, customer_st_id, kind, value in (
+            CustomerContact.objects.filter(
+                connection_id__any=connections, customer_st_id__any=customer_ids, active=True
             )
+            .order_by("st_id")
+            .values_list("connection_id", "customer_st_id", "contact_type", "value")
+        ):
+            contacts.setdefault((connection_id, customer_st_id or 0), []).append((kind, value))
 
     references: dict[int, str] = {}
     for packet_id, reference in (
@@ -222,12 +256,13 @@ def _gather(organization: Organization, ids: Sequence[int]) -> dict[int, SheetPa
         candidates = units_at.get((job.connection_id, job.location_st_id or 0), [])
         bundle.equipment = _job_units(job, candidates, item_ids)
         sheet_packet = SheetPacket(bundle=bundle, batch_reference=references.get(packet.pk, ""))
-        for contact in contacts.get((job.connection_id, job.customer_st_id or 0), []):
-            kind = contact.contact_type.casefold()
+        sheet_packet.account_field = account_fields.get(job.connection_id, "")
+        for kind, value in contacts.get((job.connection_id, job.customer_st_id or 0), []):
+            kind = kind.casefold()
             if kind == "email" and not sheet_packet.email:
-                sheet_packet.email = contact.value
+                sheet_packet.email = value
             elif kind in ("phone", "mobilephone") and not sheet_packet.phone:
-                sheet_packet.phone = contact.value
+                sheet_packet.phone = value
         gathered[packet.pk] = sheet_packet
         all_keys |= {model_key(u.model) for u in bundle.equipment if u.model}
 
@@ -243,9 +278,8 @@ def _gather(organization: Organization, ids: Sequence[int]) -> dict[int, SheetPa
     return gathered
 
 
-def _utility_account(bundle: PacketBundle) -> str:
-    connection = bundle.job.connection
-    return bundle.utility_account(connection.utility_account_field or "")[0]
+def _utility_account(sp: SheetPacket) -> str:
+    return sp.bundle.utility_account(sp.account_field)[0]
 
 
 def _value(column: Column, sp: SheetPacket) -> Value:
@@ -300,7 +334,7 @@ def _value(column: Column, sp: SheetPacket) -> Value:
     if f == F.CUSTOMER_LAST_NAME:
         return _split_name(name)[1]
     if f == F.UTILITY_ACCOUNT:
-        return _utility_account(bundle)
+        return _utility_account(sp)
     if f == F.INSTALL_DATE:
         return bundle.install_date
     if f == F.INVOICE_NUMBER:

@@ -285,7 +285,7 @@ def test_upload_preview_and_apply_through_the_pages(
         "filing:reconciliation_apply", kwargs={"reconciliation_import_id": imported.pk}
     )
     body = client.post(apply_url, follow=True).content.decode()
-    assert "1 packet move made" in body
+    assert "1 packet moved; 0 rows changed nothing." in body
     packet.refresh_from_db()
     assert packet.status == S.PAID
     body = client.post(apply_url, follow=True).content.decode()
