@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import posixpath
 import re
+import time
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any, Protocol
 
 from autofile.packets.models.programs import DEFAULT_DOCUMENT_NAME_PATTERN
 
+#: Files already compressed (photos, PDFs, archives): stored as they are in the ZIP.
+COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf", ".zip", ".xlsx", ".docx")
 #: Bytes read from a source (and written to the archive) at a time.
-BLOCK = 256 * 1024
+BLOCK = 64 * 1024
 MAX_STEM = 150
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -115,7 +118,14 @@ def zip_stream(entries: Iterable[Entry], *, compresslevel: int = 1) -> Iterator[
                 archive.writestr(f"{entry.name}.not-included.txt", _missing_note(entry.name, error))
                 yield sink.take()
                 continue
-            with source, archive.open(entry.name, "w", force_zip64=True) as target:
+            info = zipfile.ZipInfo(entry.name, date_time=time.localtime()[:6])
+            info.external_attr = 0o644 << 16
+            if entry.name.lower().endswith(COMPRESSED):
+                info.compress_type = zipfile.ZIP_STORED  # deflating them again gains nothing
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info._compresslevel = compresslevel  # type: ignore[attr-defined]  # as ZipFile sets it
+            with source, archive.open(info, "w", force_zip64=True) as target:
                 while block := source.read(BLOCK):
                     target.write(block)
                     yield sink.take()

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from autofile.accounts.decorators import role_required
 from autofile.accounts.models import Organization, Role, User
-from autofile.filing.batch_archive import batch_archive_entries, zip_stream
+from autofile.filing.archive import zip_stream
+from autofile.filing.batch_archive import batch_archive_entries
 from autofile.filing.forms import BatchCreateForm
 from autofile.filing.models import SubmissionBatch
 from autofile.filing.selectors import batches as selectors

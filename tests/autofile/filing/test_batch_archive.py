@@ -1,4 +1,5 @@
-"""A batch's ZIP: the bulk sheet and every packet's files, in a folder per packet, streamed."""
+"""A batch's ZIP: the bulk sheet and every packet's files (named by the program's pattern),
+in a folder per packet, streamed."""
 
 from __future__ import annotations
 
@@ -53,20 +54,21 @@ def test_the_batch_zip_holds_the_sheet_and_each_packets_files(
     assert response["Content-Disposition"] == f'attachment; filename="{batch.reference}.zip"'
     body: Any = response
     archive = zipfile.ZipFile(io.BytesIO(b"".join(body.streaming_content)))
+    j1, j2 = first.job.job_number, second.job.job_number
     one = f"0001_{first.job.job_number}_packet-{first.pk}"
     two = f"0002_{second.job.job_number}_packet-{second.pk}"
     assert sorted(archive.namelist()) == sorted(
         [
             f"{batch.reference}-bulk-sheet.csv",
             f"{batch.reference}-bulk-sheet.xlsx",
-            f"{one}/signed-form.pdf",
-            f"{one}/signed-form-2.pdf",
-            f"{two}/nameplate.jpg",
-            f"{two}/bill.pdf.not-included.txt",
+            f"{one}/{j1}_signed-form.pdf",
+            f"{one}/{j1}_signed-form-2.pdf",
+            f"{two}/{j2}_nameplate.jpg",
+            f"{two}/{j2}_bill.pdf.not-included.txt",
         ]
     )
-    assert archive.read(f"{one}/signed-form.pdf") == b"%PDF-1.4\n%%EOF\n"
-    assert archive.read(f"{two}/nameplate.jpg") == b"\xff\xd8\xff photo bytes"
-    assert b"could not be included" in archive.read(f"{two}/bill.pdf.not-included.txt")
+    assert archive.read(f"{one}/{j1}_signed-form.pdf") == b"%PDF-1.4\n%%EOF\n"
+    assert archive.read(f"{two}/{j2}_nameplate.jpg") == b"\xff\xd8\xff photo bytes"
+    assert b"could not be included" in archive.read(f"{two}/{j2}_bill.pdf.not-included.txt")
     sheet = archive.read(f"{batch.reference}-bulk-sheet.csv").decode("utf-8-sig")
     assert first.job.job_number in sheet and second.job.job_number in sheet

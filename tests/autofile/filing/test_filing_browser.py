@@ -67,7 +67,7 @@ def test_batch_download_and_reconcile_in_the_browser(
     assert f"{batch.reference}-bulk-sheet.csv" in names
     for position, packet in enumerate(packets, 1):
         folder = f"{position:04d}_{packet.job.job_number}_packet-{packet.pk}"
-        assert f"{folder}/signed-form.pdf" in names
+        assert f"{folder}/{packet.job.job_number}_signed-form.pdf" in names
 
     decisions = tmp_path / "decisions.csv"
     decisions.write_text(
