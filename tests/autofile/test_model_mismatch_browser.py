@@ -56,17 +56,20 @@ def clean_heat_pump_packet(
         connection=connection, equipment_type="Heat Pump", invoice_item_st_id__isnull=False
     ).order_by("st_id")
     for unit in units:
+        if unit.invoice_item_st_id is None:
+            continue
         item = InvoiceItem.objects.filter(
             connection=connection, st_id=unit.invoice_item_st_id, active=True
         ).first()
-        job = Job.objects.filter(
-            connection=connection, job_status="Completed", location_st_id=unit.location_st_id
-        ).first()
-        if item is None or job is None or unit.model not in item.description:
+        if item is None or unit.model not in item.description:
             continue
         if item.invoice is None or item.invoice.job_st_id is None:
             continue
-        job = Job.objects.get(connection=connection, st_id=item.invoice.job_st_id)
+        job = Job.objects.filter(
+            connection=connection, st_id=item.invoice.job_st_id, job_status="Completed"
+        ).first()
+        if job is None:
+            continue
         packet = Packet.objects.create(organization=organization, job=job, program=program)
         if not packet_services.packet_validate(packet=packet):
             return packet, unit, item

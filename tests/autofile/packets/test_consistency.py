@@ -5,6 +5,7 @@ clean packet passes; the defect real programs kick back is flagged, values marke
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,11 +20,15 @@ from autofile.mirror.models import (
     Invoice,
     InvoiceItem,
     Job,
+    JobAttachment,
 )
+from autofile.mirror.services import pdf_text
 from autofile.packets.models import Finding, RebateProgram
 from autofile.packets.selectors import packet_bundle
 from autofile.packets.services import packet_validate, program_update
 from autofile.packets.services.validation import _model_sources, _serial_sources
+from integrations.servicetitan.simulator import Simulator
+from tests.autofile.mirror.conftest import TENANT, tenant_client
 from tests.autofile.packets.conftest import Filed, heat_pump_jobs
 from tests.autofile.packets.test_validation import (  # noqa: F401
     complete,
@@ -231,3 +236,52 @@ def test_the_packet_page_shows_the_values_with_the_differing_characters_marked(
     )
     assert page.count(f"<code>{typo[:-1]}{differing}</code>") == 2
     assert "<dt>Invoice item" in page and "<dt>Unit 1 (Heat Pump" in page
+
+
+def _read_certificate(sim: Simulator, attachment: JobAttachment) -> str:
+    """The certificate's text as the document fetch stores it (the simulator's PDF)."""
+    client = tenant_client(sim)
+    try:
+        answer = client.get(f"/forms/v2/tenant/{TENANT}/jobs/attachment/{attachment.st_id}")
+        answer.raise_for_status()
+    finally:
+        client.close()
+    assert answer.content.startswith(b"%PDF")
+    return pdf_text(answer.content)
+
+
+def test_the_certificates_number_models_and_serials_are_compared_too(
+    certified_job: Filed, tenant_reader: tuple[Simulator, Any]
+) -> None:
+    certificate = JobAttachment.objects.get(
+        connection_id=certified_job.job.connection_id,
+        job_st_id=certified_job.job.st_id,
+        file_name__startswith="ahri-certificate-",
+    )
+    certificate.text = _read_certificate(tenant_reader[0], certificate)
+    certificate.save(update_fields=["text"])
+    assert "Outdoor Unit Model Number" in certificate.text
+    assert packet_validate(packet=certified_job.packet) == []
+    bundle = packet_bundle(
+        organization=certified_job.packet.organization, packet_id=certified_job.packet.pk
+    )
+    assert bundle is not None
+    unit = bundle.units("Heat Pump")[0]
+    assert any(label.startswith("Certificate") for label, *_ in _model_sources(bundle, unit))
+    assert any(label.startswith("Certificate") for label, *_ in _serial_sources(bundle, unit))
+
+    # The certificate names a model one character off: the finding sits on the unit (a
+    # certificate is not edited in AutoFile), the certificate's value marked.
+    typo = unit.model[:-1] + ("8" if unit.model[-1] != "8" else "9")
+    certificate.text = certificate.text.replace(
+        f"Model Number: {unit.model}", f"Model Number: {typo}"
+    )
+    certificate.save(update_fields=["text"])
+    finding = the(certified_job, "equipment_model_inconsistent")
+    assert (finding.subject, finding.subject_id) == ("equipment", unit.pk)
+    assert marked(finding)[f"Certificate “{certificate.file_name}”"] == typo[-1]
+
+
+def test_an_unreadable_pdf_has_no_text() -> None:
+    assert pdf_text(b"%PDF-1.4 not really") == ""
+    assert pdf_text(b"") == ""
