@@ -50,6 +50,11 @@ app.conf.update(
             "schedule": 600.0,
             "options": {"expires": 590},
         },
+        "filing.refresh-filing-pdfs": {
+            "task": "filing.refresh_filing_pdfs",
+            "schedule": 30.0,
+            "options": {"expires": 29},
+        },
         "notifications.collect": {
             "task": "notifications.collect",
             "schedule": 60.0,

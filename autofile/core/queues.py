@@ -31,4 +31,6 @@ ROUTES: Final[dict[str, str]] = {
     "outreach.remind": SYNC,  # bulk mail, nobody waits for it
     "notifications.collect": SYNC,  # reads recent events and outbox rows; nobody waits
     "notifications.digest": SYNC,  # bulk mail once a day
+    "filing.build_filing_pdf": VALIDATION,  # renders a packet's filing PDF (a second or so)
+    "filing.refresh_filing_pdfs": VALIDATION,  # beat: queues the out-of-date filing PDFs
 }

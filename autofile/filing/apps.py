@@ -7,6 +7,7 @@ class FilingConfig(AppConfig):
 
     def ready(self) -> None:
         from autofile.accounts.models import Role
+        from autofile.filing.selectors import documents
         from autofile.review import extensions
 
         extensions.register_bulk_action(
@@ -14,4 +15,9 @@ class FilingConfig(AppConfig):
             label="Create submission batch",
             url_name="filing:batch_create",
             roles=(Role.QA, Role.ADMIN),
+        )
+        extensions.register_packet_panel(
+            key="filing-packet",
+            template="filing/packet_panel.html",
+            load=documents.packet_panel,
         )

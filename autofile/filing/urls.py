@@ -10,6 +10,17 @@ app_name = "filing"
 urlpatterns = [
     # one packet's filing PDF and documents
     path("packets/<int:packet_id>/documents.zip", documents.packet_zip, name="packet_zip"),
+    path("packets/<int:packet_id>/filing.pdf", documents.packet_pdf, name="packet_pdf"),
+    path(
+        "packets/<int:packet_id>/filing-pdf/build/",
+        documents.packet_pdf_build,
+        name="packet_pdf_build",
+    ),
+    path(
+        "packets/<int:packet_id>/filing-pdf/panel/",
+        documents.packet_filing_panel,
+        name="packet_filing_panel",
+    ),
     # submission batches
     path("batches/", batches.batch_list, name="batch_list"),
     path("batches/new/", batches.batch_create, name="batch_create"),

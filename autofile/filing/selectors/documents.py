@@ -272,6 +272,14 @@ def packet_zip_name(packet: Packet) -> str:
     )
 
 
+def packet_pdf_name(packet: Packet) -> str:
+    """The download name of a packet's filing PDF: the pattern's name for the packet."""
+    packet = _archive_packet(packet)
+    values = name_values(packet, "")
+    pattern = packet.program.document_name_pattern
+    return archive_name(pattern, {**values, "document": "packet", "kind": "packet", "n": 1})
+
+
 # --- the filing PDF's state
 
 

@@ -140,7 +140,9 @@ def ready_packet(
     ProgramMeasureFactory.create(
         organization=organization,
         program=program,
-        name="Ducted heat pump, SEER2 >= 16",
+        name="Ducted heat pump",
+        rating="",
+        minimum=None,
         amount=Decimal("1500.00"),
     )
     # The program lists its documents: certificate first, then the signed form, the

@@ -438,7 +438,8 @@ def test_packet_page_query_count_does_not_grow(
             )
     client = signed_in(qa_user)
     client.get(reverse("review:packet_detail", args=[filed.packet.pk]))
-    # 25, plus the packet's documents (bundle) and outreach's requests (extensions)
-    with django_assert_num_queries(27):
+    # 25, plus the packet's documents (bundle), outreach's requests and the filing PDF
+    # (extensions)
+    with django_assert_num_queries(28):
         page = page_of(client, filed.packet)
     assert "400: The customer is inactive." in page
