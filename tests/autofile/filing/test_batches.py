@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,6 +18,8 @@ from tests.autofile.filing.conftest import MakeReady
 from tests.factories import RebateProgramFactory, SubmissionBatchFactory
 
 pytestmark = pytest.mark.django_db
+#: Queries of the batch pages (session, membership, organization, then the page's own).
+QUERIES = {"detail": 6, "list": 5}
 
 
 def test_a_batch_submits_its_packets_under_a_numbered_reference(
@@ -192,3 +195,26 @@ def test_coordinators_cannot_file(
     )
     packet.refresh_from_db()
     assert packet.status == PacketStatus.READY
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_the_batch_pages_read_a_fixed_number_of_queries(
+    signed_in: Callable[[User], Client],
+    organization: Organization,
+    qa_user: User,
+    make_ready: MakeReady,
+    django_assert_num_queries: Callable[..., Any],
+    size: int,
+) -> None:
+    packets = make_ready(size)
+    batch = batch_create(
+        organization=organization, packet_ids=[p.pk for p in packets], user=qa_user
+    ).batch
+    assert batch is not None
+    client = signed_in(qa_user)
+    client.get(reverse("filing:batch_list"))  # the session, warmed
+    url = reverse("filing:batch_detail", kwargs={"submission_batch_id": batch.pk})
+    with django_assert_num_queries(QUERIES["detail"]):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(QUERIES["list"]):
+        assert client.get(reverse("filing:batch_list")).status_code == 200
