@@ -1,5 +1,5 @@
-"""Operations the simulator does not serve (it answers 501), checked on a mock transport for
-the request they send and the way their answers are parsed."""
+"""The request some operations send and the way their answers are parsed, on a mock transport
+(answers the simulator does not give: other shapes and tokens)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ EXPORT_PAGE = {"hasMore": False, "continueFrom": "next", "data": [{"jobId": 1, "
         (lambda c: c.inventory_bills.feed, "/accounting/v2/tenant/1000/export/inventory-bills"),
     ],
 )
-def test_unsimulated_export_feeds(
+def test_notes_history_and_bill_feeds_send_the_token(
     make_client: ClientFactory, feed: Callable[[ServiceTitanClient], object], path: str
 ) -> None:
     client, seen = mock(make_client, EXPORT_PAGE)

@@ -22,22 +22,11 @@ from integrations.servicetitan.simulator import Simulator
 
 ADDRESS = {"street": "1 Main St", "city": "Dallas", "state": "TX", "zip": "75001", "country": "USA"}
 
-#: Documented operations the simulator answers 501 for; covered with a mock transport below.
-NOT_SIMULATED = {
-    "Jobs_GetNotes",
-    "Export_JobNotes",
-    "Export_JobHistory",
-    "Export_ProjectNotes",
-    "Export_InventoryBills",
-}
-
 
 def assert_module_covered(sim: Simulator, *modules: str) -> None:
     hit = {entry["operationId"] for entry in sim.requests() if entry["status"] < 500}
     wanted = {
-        endpoint.operation_id
-        for endpoint in ENDPOINTS.values()
-        if endpoint.module in modules and endpoint.operation_id not in NOT_SIMULATED
+        endpoint.operation_id for endpoint in ENDPOINTS.values() if endpoint.module in modules
     }
     assert wanted - hit == set()
 
@@ -173,6 +162,20 @@ def test_jpm_operations(sim: Simulator, st_client: ServiceTitanClient) -> None:
         sum(1 for _ in st_client.jobs.canceled_logs_feed.rows()) == sim.state()["job-canceled-logs"]
     )
 
+    notes = st_client.jobs.notes(job.id)
+    assert notes.items and notes.items[0].is_pinned and notes.items[0].text
+    note_rows = st_client.jobs.notes_feed.rows()
+    exported_notes = list(note_rows)
+    assert len(exported_notes) == sim.state()["job-notes"] and note_rows.continue_from
+    assert {n["jobId"] for n in exported_notes} >= {job.id}
+    assert len(list(st_client.jobs.notes_feed.rows(from_=note_rows.continue_from))) == 0
+    history = {h["jobId"]: h["history"] for h in st_client.jobs.history_feed.rows()}
+    assert len(history) == sim.state()["job-history"]
+    assert [e["eventType"] for e in history[job.id]][:: len(history[job.id]) - 1] == [
+        "Job Booked",
+        "Job Completed",
+    ]
+
     job_id, appointment_id = _scheduled_job_and_appointment(st_client)
     assert st_client.appointments.get(appointment_id).job_id == job_id
     added = st_client.appointments.create(
@@ -195,6 +198,9 @@ def test_jpm_operations(sim: Simulator, st_client: ServiceTitanClient) -> None:
     location_id = st_client.locations.list(page_size=1).items[0].id
     assert st_client.projects.create({"locationId": location_id}).location_id == location_id
     assert sum(1 for _ in st_client.projects.export()) == sim.state()["projects"]
+    project_notes = list(st_client.projects.notes_feed.rows())
+    assert len(project_notes) == sim.state()["project-notes"]
+    assert project.id in {n["projectId"] for n in project_notes}
 
     job_type = st_client.job_types.list(order_by="Name").items[0]
     assert st_client.job_types.get(job_type.id).name == job_type.name
@@ -276,6 +282,12 @@ def test_accounting_operations(sim: Simulator, st_client: ServiceTitanClient) ->
     assert updated.memo == "rebate check"
     st_client.payments.update_custom_fields({payment.id: {"Check Ref": "42"}})
     assert sum(1 for _ in st_client.payments.export()) == sim.state()["payments"]
+    bills = list(st_client.inventory_bills.feed.rows())
+    assert len(bills) == sim.state()["inventory-bills"]
+    bill = bills[0]
+    billed_job = st_client.jobs.get(bill["jobId"])
+    assert billed_job.job_status == "Completed" and bill["jobNumber"] == billed_job.job_number
+    assert bill["items"] and Decimal(bill["billAmount"]) > 0
     assert_module_covered(sim, "accounting")
 
 

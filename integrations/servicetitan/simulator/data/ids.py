@@ -42,6 +42,11 @@ ID_BASES: Final[dict[str, int]] = {
     "appointment-assignments": 43_000_000,
     "projects": 44_000_000,
     "job-canceled-logs": 45_000_000,
+    "job-notes": 46_000_000,
+    "project-notes": 47_000_000,
+    "inventory-bills": 48_000_000,
+    #: One record per job; its entries are numbered up to 8 per job (80 million wide).
+    "job-history": 100_000_000,
     "invoices": 51_000_000,
     "invoice-items": 52_000_000,
     "payments": 53_000_000,

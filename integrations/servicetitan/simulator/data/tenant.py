@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from integrations.servicetitan.simulator.config import SimulatorConfig
-from integrations.servicetitan.simulator.data import catalog
+from integrations.servicetitan.simulator.data import activity, catalog
 from integrations.servicetitan.simulator.data.collections import (
     Collection,
     EagerCollection,
@@ -56,6 +56,10 @@ CHILD_OFFSETS_US: Final = {
     "job-attachments": 800_000,
     "projects": 900_000,
     "job-canceled-logs": 950_000,
+    "job-notes": 400_000,
+    "inventory-bills": 650_000,
+    "job-history": 970_000,
+    "project-notes": 980_000,
 }
 CUSTOMER_CHILD_OFFSETS_US: Final = {
     "locations": 1_000,
@@ -187,7 +191,11 @@ class Tenant:
         payments: list[int] = []
         projects: list[int] = []
         cancels: list[int] = []
+        notes: list[int] = []
+        bills: list[int] = []
         for p in self.plans:
+            notes.append(activity.job_note_count(p))
+            bills.append(activity.bills_of(p))
             visits.append(len(p.visits))
             crew.extend([len(p.technicians)] * len(p.visits))
             estimates.append(len(p.estimates))
@@ -216,6 +224,10 @@ class Tenant:
         self.job_payments = Offsets(payments)
         self.job_projects = Offsets(projects)
         self.job_cancels = Offsets(cancels)
+        self.job_notes = Offsets(notes)
+        self.job_bills = Offsets(bills)
+        #: Every project has its kickoff note and its rebate-paperwork note.
+        self.project_notes = Offsets([2] * self.job_projects.total)
 
     def _locations_of_customer(self, customer: int) -> tuple[int, int]:
         span = self.customer_locations.range_of(customer)
@@ -465,6 +477,36 @@ class Tenant:
             self.job_attachments.total,
             by_job("job-attachments", self.job_attachments),
             functools.partial(documents.job_attachment, self),
+        )
+        lazy(
+            "job-notes",
+            self.job_notes.total,
+            by_job("job-notes", self.job_notes),
+            functools.partial(activity.job_note, self),
+        )
+
+        def project_note_time(index: int) -> int:
+            project, k = self.project_notes.parent_of(index)
+            job, _ = self.job_projects.parent_of(project)
+            return self.job_time(job, "project-notes") + k * 1_000
+
+        lazy(
+            "project-notes",
+            self.project_notes.total,
+            project_note_time,
+            functools.partial(activity.project_note, self),
+        )
+        lazy(
+            "job-history",
+            self.job_count,
+            lambda j: self.job_time(j, "job-history"),
+            functools.partial(activity.job_history, self),
+        )
+        lazy(
+            "inventory-bills",
+            self.job_bills.total,
+            by_job("inventory-bills", self.job_bills),
+            functools.partial(activity.inventory_bill, self),
         )
         lazy(
             "service-agreements",

@@ -522,6 +522,19 @@ def register_reads(t: Tenant) -> dict[tuple[str, str], Handler]:
     gets("jpm", "Projects_Get", "projects", "Project", decorate=ext)
     exports("jpm", "Export_Projects", "projects")
     exports("jpm", "Export_JobCancelReasons", "job-canceled-logs")
+    notes_of_job = _children(t, "jobs", t.job_notes)
+    lists(
+        "jpm",
+        "Jobs_GetNotes",
+        ListSpec(
+            "job-notes",
+            scope=_path_scope("jobId", "id"),
+            scope_hint=lambda call: notes_of_job(call.int_param("id")),
+        ),
+    )
+    exports("jpm", "Export_JobNotes", "job-notes")
+    exports("jpm", "Export_JobHistory", "job-history")
+    exports("jpm", "Export_ProjectNotes", "project-notes")
     lists("jpm", "ProjectStatuses_GetList", ListSpec("project-statuses", (q.contains("name"),)))
     gets("jpm", "ProjectStatuses_Get", "project-statuses", "Project status")
 
@@ -573,6 +586,7 @@ def register_reads(t: Tenant) -> dict[tuple[str, str], Handler]:
     )
     exports("accounting", "Export_Invoices", "invoices")
     exports("accounting", "Export_InvoiceItems", "invoice-items")
+    exports("accounting", "Export_InventoryBills", "inventory-bills")
     lists(
         "accounting",
         "Payments_GetList",

@@ -138,3 +138,45 @@ def test_every_export_feed_includes_inactive_rows_in_its_count(
     assert len(rows) == batched.state()["customers"]
     inactive = [r for r in batched.store.iter_by_id("customers") if not r["active"]]
     assert {r["id"] for r in inactive} <= {r["id"] for r in rows if not r["active"]}
+
+
+@pytest.mark.parametrize(
+    ("module", "resource", "key", "parent"),
+    [
+        ("jpm", "job-notes", "id", "jobs"),
+        ("jpm", "project-notes", "id", "projects"),
+        ("jpm", "job-history", "jobId", "jobs"),
+        ("accounting", "inventory-bills", "id", "jobs"),
+    ],
+)
+def test_notes_history_and_bill_feeds_page_with_tokens_and_belong_to_the_tenant(
+    batched: Simulator, feed: httpx.Client, module: str, resource: str, key: str, parent: str
+) -> None:
+    rows, token = export_all(feed, module, resource)
+    keys = [r[key] for r in rows]
+    assert len(keys) == len(set(keys)) == batched.state()[resource] > 0
+    caught_up = feed.get(url(module, f"export/{resource}"), params={"from": token}).json()
+    assert caught_up["data"] == [] and caught_up["hasMore"] is False
+    parents = {r["id"]: r for r in batched.store.iter_by_id(parent)}
+    owner = "projectId" if parent == "projects" else "jobId"
+    assert {r[owner] for r in rows} <= set(parents)
+    if resource == "inventory-bills":
+        assert all(parents[r["jobId"]]["jobStatus"] == "Completed" for r in rows)
+        assert all(r["jobNumber"] == parents[r["jobId"]]["jobNumber"] for r in rows)
+    if resource == "job-history":
+        for row in rows:
+            events = [e["eventType"] for e in row["history"]]
+            assert events[0] == "Job Booked"
+            status = parents[row["jobId"]]["jobStatus"]
+            assert (events[-1] == "Job Completed") == (status == "Completed")
+    if "modifiedOn" in rows[0]:
+        stamps = [r["modifiedOn"] for r in rows]
+        assert stamps == sorted(stamps)
+
+
+def test_a_jobs_notes_are_listed_pinned_first(batched: Simulator, feed: httpx.Client) -> None:
+    job = first(batched, "jobs")
+    body = feed.get(url("jpm", f"jobs/{job['id']}/notes")).json()
+    assert body["data"] and body["data"][0]["isPinned"] is True
+    exported, _ = export_all(feed, "jpm", "job-notes")
+    assert len(body["data"]) == sum(1 for n in exported if n["jobId"] == job["id"])
