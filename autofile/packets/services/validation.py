@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import fnmatch
+import functools
 import html
 import re
 from collections.abc import Iterable, Iterator
@@ -776,11 +777,13 @@ _AHRI_TEXT = re.compile(
 )  # "AHRI Certified Reference Number: 201234567", "ahri-certificate-201234567.pdf"
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_text(value: str) -> str:
     """HTML (ServiceTitan descriptions) as the words a person reads."""
     return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", value or ""))).strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def _stated(pattern: re.Pattern[str], text: str) -> str:
     """The value a text states after its label ("Model 25VNA036A003."), if any; a value
     needs a digit (so "Model Number" in a heading is no model)."""
@@ -792,7 +795,16 @@ def _stated(pattern: re.Pattern[str], text: str) -> str:
 
 
 def form_answers(form: FormSubmission) -> list[tuple[str, str]]:
-    """A form submission's answers as (field name, value), sections flattened."""
+    """A form submission's answers as (field name, value), sections flattened (read once
+    per loaded form: every unit's comparison asks)."""
+    cached: list[tuple[str, str]] | None = getattr(form, "_answers", None)
+    if cached is None:
+        cached = _form_answers(form)
+        form._answers = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _form_answers(form: FormSubmission) -> list[tuple[str, str]]:
     answers: list[tuple[str, str]] = []
 
     def walk(units: Any) -> None:
@@ -1005,7 +1017,14 @@ def _equipment_consistent(bundle: PacketBundle, check: EligibilityCheck) -> Iter
 
 def _ahri_sources(bundle: PacketBundle) -> list[Stated]:
     """The AHRI reference number as the job's field, the certificate's file name and text
-    and form answers state it."""
+    and form answers state it (once per bundle)."""
+    if "ahri" not in bundle.memo:
+        bundle.memo["ahri"] = _read_ahri_sources(bundle)
+    found: list[Stated] = bundle.memo["ahri"]
+    return found
+
+
+def _read_ahri_sources(bundle: PacketBundle) -> list[Stated]:
     sources: list[Stated] = []
     value = bundle.job_field("AHRI Reference") or bundle.job_field("AHRI Reference Number")
     if value:
