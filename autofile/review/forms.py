@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 
-from autofile.packets.models import PacketStatus
+from autofile.packets.models import IncomeTier, PacketStatus
 from autofile.packets.transitions import MOVES
 from autofile.review.validation import CONTACT_TYPES
 
@@ -345,3 +345,23 @@ class BulkActionForm(forms.Form):
 
 class ExportForm(forms.Form):
     packet_ids = PacketIdsField()
+
+
+class PacketFactsForm(forms.Form):
+    """What the program needs to know that ServiceTitan does not hold."""
+
+    income_tier = forms.ChoiceField(
+        choices=[("", "Not known yet"), *IncomeTier.choices],
+        required=False,
+        label="Household income tier",
+        help_text="Once the program has verified the household's income",
+    )
+    reservation_number = forms.CharField(
+        max_length=100, required=False, label="Reservation / pre-approval number"
+    )
+    reservation_issued_on = forms.DateField(
+        required=False, label="Issued on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reservation_expires_on = forms.DateField(
+        required=False, label="Expires on", widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -540,6 +540,7 @@ SECTION_ANCHORS = {
     "invoice_item": "invoices",
     "customer_contact": "customer",
     "location_contact": "location",
+    "packet": "packet-facts",
 }
 
 

@@ -47,7 +47,13 @@ from autofile.mirror.models import (
     TagType,
 )
 from autofile.mirror.models.pricebook import PricebookSku
-from autofile.packets.models import Packet, UtilityAccount
+from autofile.packets.models import (
+    FINAL_STATUSES,
+    IncomeTier,
+    Packet,
+    PacketEvent,
+    UtilityAccount,
+)
 from autofile.packets.selectors.packets import custom_field
 from autofile.packets.services.follow import packets_inputs_changed
 from autofile.review.models import Correction, DeliveryStatus, Operation, TargetType
@@ -1308,3 +1314,80 @@ def job_tag_remove(
         reason=reason,
         packet=packet,
     )
+
+
+# --- what the program needs to know that ServiceTitan does not hold -------------------------------
+
+PACKET_FACTS = (
+    "income_tier",
+    "reservation_number",
+    "reservation_issued_on",
+    "reservation_expires_on",
+)
+
+
+def packet_program_facts_set(
+    *,
+    organization: Organization,
+    user: User | None,
+    packet_id: int,
+    income_tier: str,
+    reservation_number: str,
+    reservation_issued_on: dt.date | None,
+    reservation_expires_on: dt.date | None,
+) -> Packet:
+    """Record the household's income tier and the program's reservation (pre-approval)
+    number and dates on a packet: kept in AutoFile (ServiceTitan has no place for them),
+    recorded as a packet event naming who did it, then the packet is validated again."""
+    errors = Errors()
+    number = " ".join(str(reservation_number or "").split())
+    if income_tier and income_tier not in IncomeTier.values:
+        errors.add("income_tier", "Choose one of the program's income tiers.")
+    if len(number) > 100:
+        errors.add("reservation_number", "At most 100 characters.")
+    if (reservation_issued_on or reservation_expires_on) and not number:
+        errors.add("reservation_number", "Enter the reservation number these dates belong to.")
+    if (
+        reservation_issued_on
+        and reservation_expires_on
+        and reservation_expires_on < reservation_issued_on
+    ):
+        errors.add("reservation_expires_on", "The reservation expires before it was issued.")
+    with transaction.atomic():
+        packet = (
+            Packet.objects.select_for_update()
+            .filter(organization=organization, pk=packet_id)
+            .first()
+        )
+        if packet is None:
+            raise Http404("No such packet")
+        if packet.status in FINAL_STATUSES:
+            errors.add(None, f"The packet is {packet.get_status_display().lower()}: it is final.")
+        new = {
+            "income_tier": income_tier or "",
+            "reservation_number": number,
+            "reservation_issued_on": reservation_issued_on,
+            "reservation_expires_on": reservation_expires_on,
+        }
+        before = {name: getattr(packet, name) for name in PACKET_FACTS}
+        if not errors and new == before:
+            errors.add(None, NOTHING_CHANGED)
+        errors.raise_if_any()
+        for name, value in new.items():
+            setattr(packet, name, value)
+        packet.save(update_fields=[*PACKET_FACTS, "updated_at"])
+
+        def shown(values: Mapping[str, Any]) -> dict[str, Any]:
+            return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+
+        PacketEvent.objects.create(
+            organization_id=packet.organization_id,
+            packet=packet,
+            action=PacketEvent.Action.PROGRAM_FACTS,
+            from_status=packet.status,
+            to_status=packet.status,
+            user=_author(user),
+            data={"before": shown(before), "after": shown(new)},
+        )
+        packets_revalidate(organization=organization, packet=packet)
+    return packet

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:packet_id>/assign/", views.packet_assign, name="packet_assign"),
     path("<int:packet_id>/status/", views.packet_action, name="packet_action"),
     path("<int:packet_id>/documents/", views.packet_documents, name="packet_documents"),
+    path("<int:packet_id>/program-facts/", corrections.packet_facts, name="packet_facts"),
     path("attachments/<int:job_attachment_id>/", views.attachment_file, name="attachment_file"),
     # corrections
     path("items/<int:invoice_item_id>/", corrections.invoice_item_edit, name="invoice_item_edit"),

@@ -47,6 +47,7 @@ from autofile.review.forms import (
     InvoiceForm,
     InvoiceItemAddForm,
     InvoiceItemForm,
+    PacketFactsForm,
     RemoveForm,
     UtilityAccountForm,
 )
@@ -469,6 +470,50 @@ def location_utility_account(request: HttpRequest, location_id: int) -> HttpResp
             **kw,
         ),
     )
+
+
+# --- what the program needs to know that ServiceTitan does not hold -------------------------------
+
+
+@role_required(*WORKER_ROLES)
+def packet_facts(request: HttpRequest, packet_id: int) -> HttpResponse:
+    """Record the household's income tier and the program's reservation number and dates
+    (kept in AutoFile, recorded with who did it; the packet is validated again)."""
+    packet = Packet.objects.filter(organization=organization_of(request), pk=packet_id).first()
+    if packet is None:
+        raise Http404("No such packet")
+    form = PacketFactsForm(
+        _bound(request), initial={name: getattr(packet, name) for name in services.PACKET_FACTS}
+    )
+    editing = Editing(
+        title=f"Income tier and reservation of packet #{packet.pk}",
+        form=form,  # type: ignore[arg-type]
+        action_url=reverse("review:packet_facts", args=[packet.pk]),
+        dom_id="packet-facts",
+        section="location",
+        submit_label="Save",
+        note="Kept in AutoFile: ServiceTitan has no place for these.",
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.packet_program_facts_set(
+                    organization=organization_of(request),
+                    user=user_of(request),
+                    packet_id=packet.pk,
+                    **{name: form.cleaned_data[name] for name in services.PACKET_FACTS},
+                )
+            except CorrectionInvalid as exc:
+                add_errors(form, exc)
+            else:
+                if is_htmx(request):
+                    return packet_sections(request, page_or_404(request, packet.pk), "location")
+                messages.success(request, "Income tier and reservation saved.")
+                return redirect(_packet_url(packet, "packet-facts"))
+        return _form_response(request, packet, editing, status=422)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    return _form_response(request, packet, editing)
 
 
 # --- write-backs: retry, resolve, live status -----------------------------------------------------

@@ -173,6 +173,7 @@ class PacketEvent(OrganizationOwned):
         WITHDRAW = "withdraw", "Withdrawn"
         CLAIM = "claim", "Claimed"
         ASSIGN = "assign", "Assigned"
+        PROGRAM_FACTS = "program_facts", "Income tier / reservation recorded"
 
     packet = models.ForeignKey(Packet, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
