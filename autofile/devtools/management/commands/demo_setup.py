@@ -3,26 +3,34 @@
     python manage.py demo_setup --simulator-url http://127.0.0.1:8765
 
 Idempotent: running it again keeps existing data and passwords. It connects the
-organization to the ServiceTitan simulator, mirrors the tenant's tag types, copies the
-EXAMPLE utility heat-pump program, imports the ENERGY STAR certified products fixture
-(made to agree with the simulator's pricebook, so demo packets can pass the certification
-check), switches on an import rule for jobs tagged "Rebate Needed" into it, and queues
-the first full sync.
+organization to the ServiceTitan simulator (naming the location custom field that holds utility
+account numbers), mirrors the tenant's tag and job types, imports the ENERGY STAR certified
+products fixture (made to agree with the simulator's pricebook, so demo packets can pass the
+certification check), copies the EXAMPLE utility heat-pump program with a window around the
+tenant's rebate jobs, switches on an import rule for heat pump installs tagged "Rebate Needed"
+into it, and queues the first full sync.
+
+The simulated tenant's rebate jobs make a realistic mix: about 40 % can be marked ready at
+once, most others have a defect a reviewer fixes in AutoFile (a model number mistyped on the
+invoice, no utility account number on the location, no e-mail address), a few were installed
+before the program window and cannot be filed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from autofile.accounts.models import Membership, Organization, Role, User
 from autofile.core import queues
-from autofile.mirror.models import Connection, TagType
+from autofile.mirror.models import Connection, JobType, TagType
 from autofile.mirror.services import connection_sync, connection_sync_request, connection_upsert
 from autofile.packets.models import ImportRule, RebateProgram
-from autofile.packets.services import program_copy_example, rule_create
+from autofile.packets.services import program_copy_example, program_update, rule_create
 from autofile.packets.services.certified import certified_import_fixtures
 
 ORGANIZATION = "Lone Star Comfort Co."
@@ -33,7 +41,54 @@ USERS = (
     ("coordinator", "Casey", "Coordinator", Role.COORDINATOR),
 )
 REBATE_TAG = "Rebate Needed"
+REBATE_JOB_TYPE = "Heat Pump Install"
 DEMO_EXAMPLE = "utility_heat_pump"  # the example program the demo copies
+#: The tenant's location custom field holding utility account numbers.
+UTILITY_ACCOUNT_FIELD = "Utility Account Number"
+#: The demo program's window: installs of the last 10 months (the simulator's rebate jobs,
+#: but for a few older ones) and filing within 365 days of the install.
+WINDOW_DAYS_BACK = 305
+DEADLINE_DAYS = 365
+
+
+def demo_program_setup(*, organization: Organization, connection: Connection) -> RebateProgram:
+    """The demo's program and import rule (both idempotent): the EXAMPLE utility program
+    with a window around the tenant's rebate jobs, and an active rule importing heat pump
+    installs tagged "Rebate Needed" into it. Needs the tag and job types mirrored."""
+    program = RebateProgram.objects.filter(
+        organization=organization, example_key=DEMO_EXAMPLE
+    ).first()
+    if program is None:
+        program = program_copy_example(organization=organization, key=DEMO_EXAMPLE)
+        today = timezone.localdate()
+        program_update(
+            program=program,
+            starts_on=today - dt.timedelta(days=WINDOW_DAYS_BACK),
+            ends_on=today + dt.timedelta(days=60),
+            submission_deadline_days=DEADLINE_DAYS,
+        )
+    if connection.utility_account_field != UTILITY_ACCOUNT_FIELD:
+        connection.utility_account_field = UTILITY_ACCOUNT_FIELD
+        connection.save(update_fields=["utility_account_field"])
+    tags = dict(TagType.objects.filter(connection=connection).values_list("name", "st_id"))
+    job_types = dict(JobType.objects.filter(connection=connection).values_list("name", "st_id"))
+    rule_name = f"Heat pump installs tagged “{REBATE_TAG}”"
+    if (
+        REBATE_TAG in tags
+        and not ImportRule.objects.filter(
+            organization=organization, connection=connection, name=rule_name
+        ).exists()
+    ):
+        rule_create(
+            organization=organization,
+            connection=connection,
+            program=program,
+            name=rule_name,
+            tag_type_ids=[tags[REBATE_TAG]],
+            job_type_ids=[job_types[REBATE_JOB_TYPE]] if REBATE_JOB_TYPE in job_types else [],
+            is_active=True,
+        )
+    return program
 
 
 class Command(BaseCommand):
@@ -76,30 +131,13 @@ class Command(BaseCommand):
             )
         # Before the first sync: validation of the first packets reads the certified list.
         listed = sum(result.imported for result in certified_import_fixtures())
-        connection_sync(connection_id=connection.pk, resources=["tag-types"])
+        connection_sync(connection_id=connection.pk, resources=["tag-types", "job-types"])
         tags = dict(TagType.objects.filter(connection=connection).values_list("name", "st_id"))
         with transaction.atomic():
             if connection.autofile_tag_type_id is None and "AutoFile" in tags:
                 connection.autofile_tag_type_id = tags["AutoFile"]
                 connection.save(update_fields=["autofile_tag_type_id"])
-            program = RebateProgram.objects.filter(
-                organization=organization, example_key=DEMO_EXAMPLE
-            ).first() or program_copy_example(organization=organization, key=DEMO_EXAMPLE)
-            rule_name = f"Jobs tagged “{REBATE_TAG}”"
-            if (
-                REBATE_TAG in tags
-                and not ImportRule.objects.filter(
-                    organization=organization, connection=connection, name=rule_name
-                ).exists()
-            ):
-                rule_create(
-                    organization=organization,
-                    connection=connection,
-                    program=program,
-                    name=rule_name,
-                    tag_type_ids=[tags[REBATE_TAG]],
-                    is_active=True,
-                )
+            demo_program_setup(organization=organization, connection=connection)
             connection_sync_request(connection=connection, queue=queues.SYNC)  # a backfill
         self.stdout.write(self.style.SUCCESS(f"Demo organization: {organization.name}"))
         self.stdout.write(f"  {listed} ENERGY STAR certified listings (fixture)")

@@ -82,10 +82,26 @@ def sku_id(t: Tenant, line: Line) -> int:
     return t.id_of(_SKU_RESOURCE[line.type], line.sku)
 
 
+def mistyped(model: str) -> str:
+    """The model number as someone typed it wrong: one character off (the last digit moved
+    by one, else the last letter swapped), e.g. 25VNA036A003 → 25VNA036A004."""
+    chars = list(model)
+    for k in range(len(chars) - 1, -1, -1):
+        if chars[k].isdigit():
+            chars[k] = str((int(chars[k]) + 1) % 10)
+            return "".join(chars)
+    for k in range(len(chars) - 1, -1, -1):
+        if chars[k].isalpha():
+            chars[k] = "X" if chars[k].upper() != "X" else "Y"
+            return "".join(chars)
+    return model + "1"
+
+
 def line_description(line: Line) -> str:
     if line.type == EQUIPMENT:
         model = catalog.EQUIPMENT[line.sku]
-        return f"<p>{model.name}<br/>Model {model.model}. {model.rating_text}</p>"
+        number = mistyped(model.model) if line.typo else model.model
+        return f"<p>{model.name}<br/>Model {number}. {model.rating_text}</p>"
     return f"<p>{sku_name(line)[1]}</p>"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from integrations.servicetitan.simulator.data import catalog
 from integrations.servicetitan.simulator.data.collections import CREATED, MODIFIED, Record
@@ -118,6 +118,25 @@ def customer(t: Tenant, index: int) -> Record:
     return stamp(record, created, modified)
 
 
+#: Share of locations whose utility account number is recorded in ServiceTitan.
+UTILITY_ACCOUNT_SHARE: Final = 0.7
+
+
+def utility_account_number(t: Tenant, index: int) -> str | None:
+    """The location's utility account number (an ESI ID-like 17 digits), when recorded."""
+    if unit(t.seed, salt("utility-account"), index) >= UTILITY_ACCOUNT_SHARE:
+        return None
+    digits = int(unit(t.seed, salt("utility-account-number"), index) * 10**9)
+    return f"10443720{digits:09d}"
+
+
+def location_custom_fields(t: Tenant, index: int) -> list[dict[str, Any]]:
+    number = utility_account_number(t, index)
+    if number is None:
+        return []
+    return [{"typeId": 7401, "name": "Utility Account Number", "value": number}]
+
+
 def location(t: Tenant, index: int) -> Record:
     customer_index, nth = t.customer_of_location(index)
     rng = t.rng("locations", index)
@@ -132,7 +151,7 @@ def location(t: Tenant, index: int) -> Record:
         if nth == 0
         else rng.choice(("Rental Property", "Lake House", "Office")),
         "address": location_address(t, index),
-        "customFields": [],
+        "customFields": location_custom_fields(t, index),
         "createdById": t.employee_id(rng),
         "mergedToId": None,
         "zoneId": None,

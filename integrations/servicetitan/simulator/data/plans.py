@@ -65,13 +65,17 @@ NAMEPLATE_KINDS: Final = frozenset(
 
 
 class Line(NamedTuple):
-    """One invoice/estimate line referencing a pricebook SKU (index into its collection)."""
+    """One invoice/estimate line referencing a pricebook SKU (index into its collection).
+
+    ``typo``: the line's description misstates the equipment's model by one character (the
+    kickback programs send most often; only on invoices of demo-defect jobs)."""
 
     type: str
     sku: int
     quantity: float
     unit_price: float
     unit_cost: float
+    typo: bool = False
 
     @property
     def total(self) -> float:
@@ -139,6 +143,13 @@ class JobPlan(NamedTuple):
     cancel_reason: int | None
     permit_number: str | None
     ahri_reference: str | None
+    #: What is wrong with a rebate job's paperwork on purpose ("" nothing; "model_typo": the
+    #: invoice misstates the heat pump's model), so a demo tenant has a realistic mix.
+    defect: str = ""
+    #: Photos of the finished install and whether the install checklist was filled in (the
+    #: package's, or more for jobs the contractor tagged for a rebate).
+    photo_count: int = 0
+    has_form: bool = False
 
     @property
     def is_install(self) -> bool:
@@ -153,9 +164,14 @@ class JobPlan(NamedTuple):
         """Invoice lines (only completed jobs have been invoiced)."""
         if not self.done:
             return ()
-        return (
+        lines = (
             self.package.masssave_lines if self.territory.key == "masssave" else self.package.lines
         )
+        if self.defect == "model_typo":
+            first = next((k for k, line in enumerate(lines) if line.type == EQUIPMENT), None)
+            if first is not None:
+                lines = (*lines[:first], lines[first]._replace(typo=True), *lines[first + 1 :])
+        return lines
 
     @property
     def equipment(self) -> tuple[int, ...]:
@@ -169,7 +185,7 @@ class JobPlan(NamedTuple):
         if not self.done:
             return ()
         forms: list[int] = []
-        if self.kind.form is not None and self.package.form:
+        if self.kind.form is not None and self.has_form:
             forms.append(self.kind.form)
         if self.kind.install and self.package.signoff:
             forms.append(6)
@@ -188,7 +204,7 @@ class JobPlan(NamedTuple):
         )
         return (
             nameplates
-            + self.package.photos
+            + self.photo_count
             + (self.permit_number is not None)
             + (self.ahri_reference is not None)
             + self.package.proposal
@@ -208,7 +224,7 @@ class JobPlan(NamedTuple):
             if model.kind in NAMEPLATE_KINDS:
                 slug = model.model.split("/")[0].strip().lower()
                 names.append(f"nameplate-{model.kind.replace('_', '-')}-{slug}.jpg")
-        names.extend(f"install-photo-{n}.jpg" for n in range(1, self.package.photos + 1))
+        names.extend(f"install-photo-{n}.jpg" for n in range(1, self.photo_count + 1))
         if self.permit_number:
             names.append(f"permit-{self.permit_number.lower()}.pdf")
         if self.ahri_reference:
@@ -227,7 +243,7 @@ class JobPlan(NamedTuple):
         """``(subtotal, tax, total)`` of the invoice lines."""
         if not self.done:
             return 0.0, 0.0, 0.0
-        sums = self.package.sums
+        sums = self.package.sums  # a typo changes no amount
         subtotal, taxable = (
             (sums[2], sums[3]) if self.territory.key == "masssave" else (sums[0], sums[1])
         )
@@ -386,6 +402,10 @@ def _service_job_lines(rng: Rng, kind: PlanKind) -> list[Line]:
 
 
 PACKAGES_PER_KIND: Final = 96
+#: Rebate-tagged installs are of the last this many days, but for a few older ones.
+REBATE_RECENT_DAYS: Final = 300
+#: Of 256, how many completed rebate jobs misstate the heat pump's model on the invoice.
+REBATE_MODEL_TYPO: Final = 56
 _CUMULATIVE_KIND: Final = tuple(
     sum(_KIND_WEIGHTS[: i + 1]) / sum(_KIND_WEIGHTS) for i in range(len(_KIND_WEIGHTS))
 )
@@ -477,6 +497,15 @@ def build_packages(seed: int, per_kind: int = PACKAGES_PER_KIND) -> tuple[tuple[
 
 def _bits(word: int, shift: int, width: int) -> int:
     return (word >> shift) & ((1 << width) - 1)
+
+
+def _main_unit_qualifies(package: Package) -> bool:
+    """The package's first unit is rebate-eligible and, when it states SEER2, at least 15.2."""
+    if not package.units:
+        return False
+    model = catalog.EQUIPMENT[package.units[0]]
+    seer2 = dict(model.ratings).get("SEER2")
+    return model.rebate_eligible and (seer2 is None or float(seer2) >= 15.2)
 
 
 def build_plan(ctx: PlanContext, index: int) -> JobPlan:
@@ -576,21 +605,39 @@ def build_plan(ctx: PlanContext, index: int) -> JobPlan:
         if done and package.permit
         else None
     )
+    # Jobs the contractor tags for a rebate: mostly installs of this program year (older ones
+    # are few: their install falls outside the window), and their paperwork is collected
+    # (photos, checklist, certificate, payment) except for a realistic share of defects.
+    rebate_roll = (w4 >> 56) & 0xFF
+    recent = completed is None or ctx.anchor - completed <= REBATE_RECENT_DAYS * US_PER_DAY
+    # Installs whose main unit is below the utility's tier (SEER2 15.2) are rarely tagged.
+    share = 90 if _main_unit_qualifies(package) else 16
+    rebate = (
+        kind.install
+        and package.eligible
+        and (
+            (done and rebate_roll < (share if recent else 6))
+            or (status == "Scheduled" and rebate_roll < 51)
+        )
+    )
+    w5 = splitmix(w1 ^ 5)
+    defect = ""
+    if rebate and done and (w5 & 0xFF) < REBATE_MODEL_TYPO:
+        defect = "model_typo"
     ahri = None
     system = catalog.matched_system(package.units)
     if (
         done
         and system is not None
         and kind.key in ("heat_pump", "ac", "furnace_ac", "mini_split")
-        and ((w4 >> 24) & 0xFF) < 141
+        and (((w4 >> 24) & 0xFF) < 141 or rebate)
     ):
         ahri = catalog.ahri_reference(*system)
 
     # Tags.
     tags: list[str] = []
     if kind.install and package.eligible:
-        rebate_roll = (w4 >> 56) & 0xFF
-        if (done and rebate_roll < 90) or (status == "Scheduled" and rebate_roll < 51):
+        if rebate:  # the contractor tags jobs whose main unit qualifies
             tags.append("Rebate Needed")
         if ((w2 >> 25) & 0x7F) < 77:  # 60 %
             tags.append(territory.tag)
@@ -621,7 +668,7 @@ def build_plan(ctx: PlanContext, index: int) -> JobPlan:
         visits=tuple(visits),
         technicians=technicians,
         estimates=estimates,
-        paid=done and bool(package.lines) and ((w4 >> 48) & 0xFF) < 218,
+        paid=done and bool(package.lines) and (((w4 >> 48) & 0xFF) < 218 or rebate),
         payment_type=(0, 0, 0, 0, 0, 1, 1, 3, 4, 4)[((w3 >> 56) & 0xF) % 10],
         tags=tuple(dict.fromkeys(tags)),
         sold_by=sold_by,
@@ -629,6 +676,9 @@ def build_plan(ctx: PlanContext, index: int) -> JobPlan:
         cancel_reason=((w2 >> 57) & 0x7F) % len(catalog.JOB_CANCEL_REASONS) if canceled else None,
         permit_number=permit,
         ahri_reference=ahri,
+        defect=defect,
+        photo_count=max(package.photos, 2) if rebate and done else package.photos,
+        has_form=package.form or (rebate and done),
     )
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("packets", "0006_requirement_contractor_enrollment"),
+        ("packets", "0007_program_document_name_pattern"),
     ]
 
     operations = [
