@@ -29,7 +29,11 @@ def written_columns(model: type[MirrorRecord]) -> set[str]:
     for field in model._meta.concrete_fields:
         if field.name in BOOKKEEPING or isinstance(field, models.ForeignKey):
             continue
-        if model is JobAttachment and field.name in ("file", "size"):
+        if model is JobAttachment and field.name in (
+            "file",
+            "size",
+            "text",
+        ):  # the fetch fills them
             continue
         names.add(field.attname)
     return names
