@@ -48,7 +48,7 @@ def _export(client: ServiceTitanClient, feed: Feed, cursor: str | None) -> Itera
         rows, has_more, following = page.rows, page.has_more, page.continue_from
         del page
         empty = not rows
-        yield Page(rows=rows, cursor=following or token or "")
+        yield Page(rows=rows, cursor=following or token or "", more=has_more)
         del rows
         if not has_more:
             return
@@ -100,7 +100,7 @@ def _since_watermark(client: ServiceTitanClient, feed: Feed, cursor: str | None)
             watermark, page_number = newest, 1
         else:
             page_number += 1
-        yield Page(rows=rows, cursor=watermark or "")
+        yield Page(rows=rows, cursor=watermark or "", more=has_more)
         del rows, stamps  # not kept while the next page is read
         if not has_more:
             return

@@ -77,6 +77,7 @@ class Page:
 
     rows: list[Any]
     cursor: str
+    more: bool = False  # ServiceTitan said more pages follow this one
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,13 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from autofile.accounts.models import Organization
-from autofile.mirror.models import Connection, QuarantinedRecord, SyncRun, SyncState
+from autofile.mirror.models import (
+    Connection,
+    QuarantinedRecord,
+    SyncRequest,
+    SyncRun,
+    SyncState,
+)
 from autofile.mirror.registry import RESOURCES
 
 
@@ -188,3 +194,12 @@ def quarantined_records(
     if resource:
         records = records.filter(resource=resource)
     return records.order_by("-created_at", "-pk")
+
+
+def sync_request_latest(*, connection: Connection) -> SyncRequest | None:
+    """The connection's latest "Sync now", for its live status."""
+    return (
+        SyncRequest.objects.filter(connection=connection, organization=connection.organization_id)
+        .order_by("-requested_at", "-pk")
+        .first()
+    )

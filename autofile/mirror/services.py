@@ -4,18 +4,21 @@ import datetime as dt
 import io
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from autofile.accounts.models import Organization
+from autofile.accounts.models import Organization, User
 from autofile.core import queues
 from autofile.mirror import hooks
 from autofile.mirror.client import client_for
-from autofile.mirror.models import Connection, Job, JobAttachment, SyncState
+from autofile.mirror.models import Connection, Job, JobAttachment, SyncRequest, SyncState
 from autofile.mirror.registry import RESOURCES, TENANT_WIDE
 from autofile.mirror.sync import AfterPage, Outcome, sync_for_jobs, sync_resource
 from integrations.servicetitan import ServiceTitanClient, ServiceTitanError
@@ -67,11 +70,17 @@ def connection_sync(
     full: bool = False,
     full_key: str = "",
     progress: Callable[[str], Callable[[int], None]] | None = None,
+    should_pause: Callable[[], bool] | None = None,
+    resume: tuple[str, int] | None = None,
 ) -> dict[str, Outcome]:
     """Sync the connection's resources (all, or the named ones) in dependency order.
 
     `full` reads them again from the beginning; with a `full_key` (the task's id) a
     redelivered task resumes the full resync it was doing instead of starting over.
+
+    `should_pause` is asked after each page that leaves more to read; when it says so, the
+    sync stops there and its last outcome is `paused`: a continuation passes the resources
+    from that one on, and `resume` (its lease owner and run) for the first of them.
 
     Each page that changed rows is announced to the reactions higher apps registered
     (`hooks`) in the page's transaction: a tagged job becomes a packet exactly once,
@@ -94,11 +103,16 @@ def connection_sync(
                     full_key=full_key,
                     after_page=_after_page(resource.name),
                     progress=progress(resource.name) if progress else None,
+                    should_pause=should_pause,
+                    resume=resume,
                 )
             except ServiceTitanError as error:
                 # Recorded on the run and the sync state; the other resources go on, and the
                 # next beat tick tries this one again.
                 failed[resource.name] = " ".join(f"{type(error).__name__}: {error}".split())
+            resume = None  # only ever for the first resource
+            if outcomes.get(resource.name) and outcomes[resource.name].paused:
+                break
     if failed:
         raise SyncFailed(
             f"sync of {', '.join(failed)} failed for connection {connection.pk}",
@@ -229,12 +243,14 @@ def connection_sync_request(
     resource: str | None = None,
     full: bool = False,
     queue: str = queues.INTERACTIVE,
-) -> None:
+    requested_by: User | None = None,
+) -> SyncRequest:
     """Queue a sync of the connection, of every resource or of one, once the current
     transaction commits; `full` resyncs from the beginning instead of from the cursors.
 
     A person's request goes to the interactive queue (it starts at once, whatever bulk
-    work waits); set-up and schedules queue theirs with the bulk syncs.
+    work waits); set-up and schedules queue theirs with the bulk syncs. The returned
+    request says queued, running, done, with counts, as the worker goes.
     Per-job resources are not synced on their own: they follow the jobs of packets.
     """
     from autofile.mirror.tasks import sync_connection  # tasks import this module
@@ -243,10 +259,59 @@ def connection_sync_request(
         raise ValueError(f"{resource!r} is not a resource AutoFile syncs on its own")
     if not connection.is_active:
         raise ValueError("the connection is switched off")
-    connection_id, resources = connection.pk, [resource] if resource else None
-    transaction.on_commit(
-        lambda: sync_connection.apply_async((connection_id, resources, full), queue=queue)
+    resources = [resource] if resource else None
+    request = SyncRequest.objects.create(
+        organization_id=connection.organization_id,
+        connection=connection,
+        requested_by=requested_by,
+        resource=resource or "",
+        full=full,
+        resources_total=1 if resource else len(TENANT_WIDE),
     )
+    connection_id, request_id = connection.pk, request.pk
+    transaction.on_commit(
+        lambda: sync_connection.apply_async(
+            (connection_id, resources, full), {"request_id": request_id}, queue=queue
+        )
+    )
+    return request
+
+
+def sync_request_started(*, request_id: int) -> None:
+    SyncRequest.objects.filter(pk=request_id, status=SyncRequest.Status.QUEUED).update(
+        status=SyncRequest.Status.RUNNING, started_at=timezone.now()
+    )
+
+
+def sync_request_counter(*, request_id: int) -> Callable[[str], Callable[[int], None]]:
+    """A `progress` for `connection_sync` that counts each stored page on the request."""
+
+    def resource(name: str) -> Callable[[int], None]:
+        def page(rows: int) -> None:
+            SyncRequest.objects.filter(pk=request_id).update(
+                pages=F("pages") + 1, rows=F("rows") + rows
+            )
+
+        return page
+
+    return resource
+
+
+def sync_request_slice_done(
+    *, request_id: int, outcomes: dict[str, Outcome], failed: dict[str, str], paused: bool
+) -> None:
+    """Count the resources a slice finished; the last slice ends the request."""
+    finished = sum(1 for outcome in outcomes.values() if not outcome.paused) + len(failed)
+    changes: dict[str, Any] = {"resources_done": F("resources_done") + finished}
+    if failed:
+        lines = "\n".join(f"{name}: {line}" for name, line in failed.items())
+        changes["errors"] = Concat(F("errors"), Value(lines + "\n"))
+    if not paused:
+        request = SyncRequest.objects.filter(pk=request_id).only("errors").first()
+        errors = bool(failed) or bool(request and request.errors)
+        changes["status"] = SyncRequest.Status.FAILED if errors else SyncRequest.Status.DONE
+        changes["finished_at"] = timezone.now()
+    SyncRequest.objects.filter(pk=request_id).update(**changes)
 
 
 SYNCABLE = frozenset(r.name for r in TENANT_WIDE)

@@ -51,6 +51,10 @@ AfterPage = Callable[[Connection, list[int]], None]
 class Outcome:
     run: SyncRun | None
     changed_ids: list[int] = field(default_factory=list)
+    # Paused after a page with more to read, because other syncs wait for the worker: the
+    # lease stays with `owner` and the run stays open, for the continuation to resume.
+    paused: bool = False
+    owner: str = ""
 
     @property
     def skipped(self) -> bool:
@@ -139,41 +143,54 @@ def sync_resource(
     full_key: str = "",
     after_page: AfterPage | None = None,
     progress: Callable[[int], None] | None = None,
+    should_pause: Callable[[], bool] | None = None,
+    resume: tuple[str, int] | None = None,
 ) -> Outcome:
     """Mirror one resource of one connection, resuming from its stored cursor.
 
     `full` reads the resource again from the beginning. `full_key` names that request (a
     task's id): if the sync of the same request was interrupted, it resumes where it got to
     instead of starting over; without a key, every call starts over.
+
+    After each page that leaves more to read, `should_pause()` may stop the sync there (a
+    long backfill yields the worker to other organizations' syncs); the outcome is then
+    `paused`, and `resume=(outcome.owner, outcome.run.pk)` goes on with the same lease and run.
     """
     state, _ = SyncState.objects.get_or_create(
         connection=connection,
         resource=resource.name,
         defaults={"organization_id": connection.organization_id},
     )
-    owner = uuid.uuid4().hex
+    owner = resume[0] if resume else uuid.uuid4().hex
     if not _lease_acquire(state, owner):
         logger.info("sync of %s for connection %s is already running", resource.name, connection.pk)
         return Outcome(run=None)
     state.refresh_from_db()
-    # Holding the lease, any run of this resource still marked running lost its worker.
-    SyncRun.objects.filter(
+    run = None
+    if resume is not None:
+        run = SyncRun.objects.filter(pk=resume[1], status=SyncRun.Status.RUNNING).first()
+    # Holding the lease, any (other) run of this resource still marked running lost its worker.
+    stale = SyncRun.objects.filter(
         connection=connection, resource=resource.name, status=SyncRun.Status.RUNNING
-    ).update(
+    )
+    if run is not None:
+        stale = stale.exclude(pk=run.pk)
+    stale.update(
         status=SyncRun.Status.FAILED,
         finished_at=timezone.now(),
         error="Abandoned: its worker stopped before finishing; this sync resumed from its cursor.",
     )
-    if full and (not full_key or state.full_key != full_key):
+    if run is None and full and (not full_key or state.full_key != full_key):
         state.cursor, state.full_key, state.resyncing = "", full_key, True
         state.save(update_fields=["cursor", "full_key", "resyncing"])
-    run = SyncRun.objects.create(
-        organization_id=connection.organization_id,
-        connection=connection,
-        resource=resource.name,
-        full=state.resyncing,  # a full resync, or what an interrupted one left to read
-    )
-    outcome = Outcome(run=run)
+    if run is None:
+        run = SyncRun.objects.create(
+            organization_id=connection.organization_id,
+            connection=connection,
+            resource=resource.name,
+            full=state.resyncing,  # a full resync, or what an interrupted one left to read
+        )
+    outcome = Outcome(run=run, owner=owner)
     error = ""
     names = (resource.name, connection.pk)
     try:
@@ -194,6 +211,9 @@ def sync_resource(
                 run.store_seconds += time.perf_counter() - stored
                 if progress is not None:
                     progress(mapped.rows)
+                if mapped.more and should_pause is not None and should_pause():
+                    outcome.paused = True
+                    return outcome
                 del mapped
         run.status = SyncRun.Status.SUCCEEDED
     except Exception as exc:
@@ -206,9 +226,14 @@ def sync_resource(
             logger.exception("sync of %s for connection %s failed", *names)
         raise
     finally:
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "error", "finished_at", "wait_seconds", "store_seconds"])
-        _lease_release(state, owner, error)
+        if outcome.paused:  # the lease and the run wait for the continuation
+            run.save(update_fields=["wait_seconds", "store_seconds"])
+        else:
+            run.finished_at = timezone.now()
+            run.save(
+                update_fields=["status", "error", "finished_at", "wait_seconds", "store_seconds"]
+            )
+            _lease_release(state, owner, error)
     return outcome
 
 
@@ -221,6 +246,7 @@ class Mapped:
     columns: list[dict[str, Any]]
     bad: list[tuple[str, str, Any]]
     cursor: str = ""
+    more: bool = False
 
 
 def _map(connection: Connection, resource: Resource, page: Page) -> Mapped:
@@ -247,7 +273,13 @@ def _map(connection: Connection, resource: Resource, page: Page) -> Mapped:
         # to its exact size, as orjson's buffer is about three times larger.
         columns["raw"] = bytes(memoryview(orjson.dumps(raw)))
         mapped.append(columns)
-    return Mapped(rows=len(rows), columns=_latest_per_id(mapped), bad=bad, cursor=page.cursor)
+    return Mapped(
+        rows=len(rows),
+        columns=_latest_per_id(mapped),
+        bad=bad,
+        cursor=page.cursor,
+        more=page.more,
+    )
 
 
 def _mapped_pages(

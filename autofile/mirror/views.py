@@ -19,6 +19,7 @@ from autofile.mirror.selectors import (
     connection_summaries,
     quarantined_records,
     sync_history,
+    sync_request_latest,
     sync_status,
 )
 from autofile.mirror.services import connection_sync_request
@@ -54,10 +55,19 @@ def sync_detail(request: MemberRequest, connection_id: int) -> HttpResponse:
         "quarantined": sum(s.quarantined for s in statuses),
         "history": sync_history(connection=connection, resource=resource, limit=25),
         "history_resource": resource if resource in RESOURCE_NAMES else "",
+        "sync_request": sync_request_latest(connection=connection),
     }
     return render_page(
         request, "mirror/sync_detail.html", context, partials=("sync-resources", "sync-history")
     )
+
+
+@role_required(Role.ADMIN)
+def sync_request(request: MemberRequest, connection_id: int) -> HttpResponse:
+    """The latest "Sync now": queued, running or done, with counts (polled while live)."""
+    connection = connection_or_404(request, connection_id)
+    context = {"connection": connection, "sync_request": sync_request_latest(connection=connection)}
+    return render_page(request, "mirror/sync_request.html", context)
 
 
 @role_required(Role.ADMIN)
@@ -68,7 +78,9 @@ def sync_start(request: MemberRequest, connection_id: int) -> HttpResponse:
     resource = request.POST.get("resource") or None
     full = request.POST.get("full") == "1"
     try:
-        connection_sync_request(connection=connection, resource=resource, full=full)
+        connection_sync_request(
+            connection=connection, resource=resource, full=full, requested_by=request.user
+        )
     except ValueError as error:
         messages.error(request, f"Nothing queued: {error}.")
     else:

@@ -27,7 +27,7 @@ from autofile.mirror.forms_connection import (
     UtilityAccountFieldForm,
 )
 from autofile.mirror.models import Connection, TagType
-from autofile.mirror.selectors import connections_for
+from autofile.mirror.selectors import connections_for, sync_request_latest
 from autofile.mirror.services import connection_upsert
 from autofile.mirror.views import connection_or_404
 
@@ -79,6 +79,7 @@ def _detail_context(
         "account_form": account_form,
         "current_tag": current_tag,
         "result": result,
+        "sync_request": sync_request_latest(connection=connection),
     }
 
 

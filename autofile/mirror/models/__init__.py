@@ -39,7 +39,7 @@ from autofile.mirror.models.pricebook import (
     PricebookService,
 )
 from autofile.mirror.models.sales import Estimate, EstimateItem
-from autofile.mirror.models.syncing import QuarantinedRecord, SyncRun, SyncState
+from autofile.mirror.models.syncing import QuarantinedRecord, SyncRequest, SyncRun, SyncState
 
 __all__ = [
     "Appointment",
@@ -79,6 +79,7 @@ __all__ = [
     "Project",
     "QuarantinedRecord",
     "ServiceAgreement",
+    "SyncRequest",
     "SyncRun",
     "SyncState",
     "TagType",

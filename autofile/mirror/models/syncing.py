@@ -96,3 +96,39 @@ class QuarantinedRecord(OrganizationOwned):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class SyncRequest(OrganizationOwned):
+    """A person's "Sync now": queued until a worker takes it, then running, then done,
+    with what it read so far (the sync and connection pages poll it while it is live)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Done with errors"
+
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="sync_requests"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resource = models.CharField(max_length=60, blank=True)  # empty: every resource
+    full = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    resources_total = models.PositiveIntegerField(default=0)
+    resources_done = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    errors = models.TextField(blank=True)  # one line per resource that failed
+
+    class Meta:
+        indexes = [models.Index(fields=["connection", "-requested_at"])]
+
+    @property
+    def live(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

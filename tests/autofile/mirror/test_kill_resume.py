@@ -79,6 +79,7 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen[by
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
+        "DEBUG": "1",  # a test worker: no production keys to insist on
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "SYNC_LEASE_SECONDS": str(LEASE_SECONDS),
         "SERVICETITAN_RATE_LIMIT": "1000",
