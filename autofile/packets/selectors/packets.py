@@ -353,6 +353,11 @@ def packet_bundles(packets: Sequence[Packet], *, history: bool = True) -> list[P
     customer_keys = sorted({j.customer_st_id for j in jobs if j.customer_st_id is not None})
     location_keys = sorted({j.location_st_id for j in jobs if j.location_st_id is not None})
 
+    def lean(rows: QuerySet[_M], *related: str) -> QuerySet[_M]:
+        """Without the raw JSON validation does not read (an estimate's is ~6 kB), unless
+        the page wants the rows as they are."""
+        return rows if history else rows.defer("raw", *(f"{name}__raw" for name in related))
+
     def of_job(model: type[_M], **filters: Any) -> QuerySet[_M]:
         """The chunk's connections' rows of these jobs (more than the chunk's exact pairs
         where it spans connections: grouping by (connection, job) drops the extra ones)."""
@@ -363,8 +368,10 @@ def packet_bundles(packets: Sequence[Packet], *, history: bool = True) -> list[P
     customer_contacts: dict[Any, list[CustomerContact]] = {}
     if customer_keys:
         customer_contacts = _grouped(
-            CustomerContact.objects.filter(
-                connection_id__any=connections, customer_st_id__any=customer_keys, active=True
+            lean(
+                CustomerContact.objects.filter(
+                    connection_id__any=connections, customer_st_id__any=customer_keys, active=True
+                )
             ),
             lambda c: (c.connection_id, c.customer_st_id),
         )
@@ -373,31 +380,39 @@ def packet_bundles(packets: Sequence[Packet], *, history: bool = True) -> list[P
     agreements: dict[Any, list[ServiceAgreement]] = {}
     if location_keys:
         location_contacts = _grouped(
-            LocationContact.objects.filter(
-                connection_id__any=connections, location_st_id__any=location_keys, active=True
+            lean(
+                LocationContact.objects.filter(
+                    connection_id__any=connections, location_st_id__any=location_keys, active=True
+                )
             ),
             lambda c: (c.connection_id, c.location_st_id),
         )
         equipment = _grouped(
-            InstalledEquipment.objects.filter(
-                connection_id__any=connections, location_st_id__any=location_keys, active=True
-            ).select_related("equipment"),
+            lean(
+                InstalledEquipment.objects.filter(
+                    connection_id__any=connections, location_st_id__any=location_keys, active=True
+                ).select_related("equipment"),
+                "equipment",
+            ),
             lambda u: (u.connection_id, u.location_st_id),
         )
-        for agreement in ServiceAgreement.objects.filter(
-            connection_id__any=connections, location_ids__overlap=location_keys
-        ).order_by("start_date", "st_id"):
+        for agreement in lean(
+            ServiceAgreement.objects.filter(
+                connection_id__any=connections, location_ids__overlap=location_keys
+            ).order_by("start_date", "st_id")
+        ):
             for location_st_id in set(agreement.location_ids):
                 agreements.setdefault((agreement.connection_id, location_st_id), []).append(
                     agreement
                 )
 
     appointments: dict[Any, list[Any]] = _grouped(
-        of_job(Appointment).prefetch_related(
+        lean(of_job(Appointment)).prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=AppointmentAssignment.objects.filter(active=True).select_related(
-                    "technician"
+                queryset=lean(
+                    AppointmentAssignment.objects.filter(active=True).select_related("technician"),
+                    "technician",
                 ),
                 to_attr="assignments_list",
             )
@@ -415,18 +430,22 @@ def packet_bundles(packets: Sequence[Packet], *, history: bool = True) -> list[P
     payments: dict[Any, list[Payment]] = {}
     if invoice_keys:
         items = _grouped(
-            InvoiceItem.objects.filter(
-                connection_id__any=connections, invoice_st_id__any=invoice_keys, active=True
-            ).order_by("invoice_st_id", "order", "st_id"),
+            lean(
+                InvoiceItem.objects.filter(
+                    connection_id__any=connections, invoice_st_id__any=invoice_keys, active=True
+                ).order_by("invoice_st_id", "order", "st_id")
+            ),
             lambda item: (item.connection_id, item.invoice_st_id),
         )
-        for payment in Payment.objects.filter(
-            connection_id__any=connections, invoice_ids__overlap=invoice_keys, active=True
-        ).order_by("paid_on", "st_id"):
+        for payment in lean(
+            Payment.objects.filter(
+                connection_id__any=connections, invoice_ids__overlap=invoice_keys, active=True
+            ).order_by("paid_on", "st_id")
+        ):
             for invoice_st_id in set(payment.invoice_ids):
                 payments.setdefault((payment.connection_id, invoice_st_id), []).append(payment)
     estimates = _grouped(
-        of_job(Estimate, active=True).order_by("-sold_on", "-st_id"),
+        lean(of_job(Estimate, active=True).order_by("-sold_on", "-st_id")),
         lambda e: (e.connection_id, e.job_st_id),
     )
     sold: dict[int, Estimate] = {}
@@ -440,8 +459,10 @@ def packet_bundles(packets: Sequence[Packet], *, history: bool = True) -> list[P
     if estimate_item_keys:
         estimate_items = {
             (item.connection_id, item.st_id): item
-            for item in EstimateItem.objects.filter(
-                connection_id__any=connections, st_id__any=estimate_item_keys
+            for item in lean(
+                EstimateItem.objects.filter(
+                    connection_id__any=connections, st_id__any=estimate_item_keys
+                )
             )
         }
     forms = _grouped(
@@ -449,7 +470,7 @@ def packet_bundles(packets: Sequence[Packet], *, history: bool = True) -> list[P
         lambda f: (f.connection_id, f.job_st_id),
     )
     attachments = _grouped(
-        of_job(JobAttachment, active=True),
+        lean(of_job(JobAttachment, active=True)),
         lambda a: (a.connection_id, a.job_st_id),
     )
     packet_ids = [bundle.packet.pk for bundle in bundles]
