@@ -88,6 +88,7 @@ def _stale_packets(organization: Organization) -> list[int]:
     return stale
 
 
+@pytest.mark.timeout(1200)  # the demo-sized import itself takes minutes on a busy machine
 def test_every_packets_findings_are_fresh_within_a_minute_of_the_last_data(
     demo_tenant: Connection, organization: Organization, celery_worker: Any
 ) -> None:
