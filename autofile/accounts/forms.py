@@ -8,18 +8,19 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from autofile.accounts.models import Role, User
+from autofile.core.forms import Form
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.QA)
 
 
-class MemberRoleForm(forms.Form):
+class MemberRoleForm(Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
-class NewAccountForm(forms.Form):
+class NewAccountForm(Form):
     """The invited person's name and password; they sign in with the invited email."""
 
     first_name = forms.CharField(max_length=150)

@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 
 from autofile.api.models import ApiToken
+from autofile.core.forms import Form
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(Form):
     name = forms.CharField(
         max_length=100, label="Name", help_text="What will use it, e.g. “Filing robot”"
     )

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
+from autofile.core.forms import Form
 from autofile.filing.models import DateFormat, SheetField
 from autofile.packets.models import RebateProgram
 from autofile.review.forms import PacketIdsField
 
 
-class BatchCreateForm(forms.Form):
+class BatchCreateForm(Form):
     """The queue's selection, posted by the bulk bar's "Create submission batch"."""
 
     packet_ids = PacketIdsField()
@@ -19,7 +20,7 @@ class BatchCreateForm(forms.Form):
     note = forms.CharField(required=False, max_length=1000)
 
 
-class SheetColumnForm(forms.Form):
+class SheetColumnForm(Form):
     """One column of a bulk sheet: its header and what it holds."""
 
     header = forms.CharField(max_length=100, required=False)
@@ -44,7 +45,7 @@ class SheetColumnForm(forms.Form):
 SheetColumnFormSet = forms.formset_factory(SheetColumnForm, extra=3, can_delete=True)
 
 
-class SheetSettingsForm(forms.Form):
+class SheetSettingsForm(Form):
     date_format = forms.ChoiceField(choices=DateFormat.choices, label="Dates as")
 
 

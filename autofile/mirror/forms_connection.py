@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 
 from autofile.accounts.models import Organization
+from autofile.core.forms import Form
 from autofile.mirror.models import Connection, TagType
 
 Environment = Connection.Environment
 
 
-class ConnectionForm(forms.Form):
+class ConnectionForm(Form):
     """A connection's settings. The client secret is write-only: never rendered back.
 
     Editing keeps the tenant and environment (a different tenant is another connection,
@@ -33,7 +34,7 @@ class ConnectionForm(forms.Form):
         label="Token URL",
         help_text="Custom environment only; defaults to the base URL + /connect/token",
     )
-    tenant_id = forms.IntegerField(min_value=1, label="Tenant ID")
+    tenant_id = forms.IntegerField(min_value=1, max_value=2**63 - 1, label="Tenant ID")
     app_key = forms.CharField(max_length=200, label="App key")
     client_id = forms.CharField(max_length=200, label="Client ID")
     client_secret = forms.CharField(
@@ -95,7 +96,7 @@ class ConnectionForm(forms.Form):
         return data
 
 
-class AutoFileTagForm(forms.Form):
+class AutoFileTagForm(Form):
     """The tag type AutoFile puts on every record it writes back."""
 
     tag_type = forms.TypedChoiceField(
@@ -118,7 +119,7 @@ class AutoFileTagForm(forms.Form):
         self.fields["tag_type"].choices = choices  # type: ignore[attr-defined]
 
 
-class UtilityAccountFieldForm(forms.Form):
+class UtilityAccountFieldForm(Form):
     """The location custom field AutoFile writes the utility account numbers it records to."""
 
     field_name = forms.CharField(

@@ -7,13 +7,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from autofile.core.forms import Form
 from autofile.core.normalize import normalize_phone
 from autofile.outreach.models import ITEM_ORDER, Item
 from autofile.outreach.selectors import Recipient, Suggestion
 from autofile.review.services import UTILITY_ACCOUNT
 
 
-class RequestForm(forms.Form):
+class RequestForm(Form):
     """What to ask the homeowner for, and whom (one of the customer's addresses, or
     another one typed in)."""
 
@@ -73,7 +74,7 @@ class RequestForm(forms.Form):
         return {s.item: s.requirement_id for s in self.suggestions if s.requirement_id}
 
 
-class UtilityAccountForm(forms.Form):
+class UtilityAccountForm(Form):
     account_number = forms.CharField(
         label="Utility account number",
         max_length=50,
@@ -105,14 +106,14 @@ class UtilityAccountForm(forms.Form):
         return data
 
 
-class FileForm(forms.Form):
+class FileForm(Form):
     file = forms.FileField(
         label="Choose a file",
         error_messages={"required": "Choose a file first.", "empty": "The file is empty."},
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     email = forms.EmailField(label="Your e-mail address", required=False)
     phone = forms.CharField(
         label="Your mobile phone number",
@@ -134,7 +135,7 @@ class ContactForm(forms.Form):
         return data
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(Form):
     typed_name = forms.CharField(
         label="Type your full name",
         max_length=200,
@@ -153,7 +154,7 @@ class SignatureForm(forms.Form):
         return value
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(Form):
     household = forms.CharField(
         label="Household size (optional)",
         required=False,
@@ -169,7 +170,7 @@ class IncomeForm(forms.Form):
     )
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(Form):
     reminder_days = forms.CharField(
         label="Remind after (days, comma-separated)",
         max_length=100,

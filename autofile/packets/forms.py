@@ -17,7 +17,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.forms.utils import pretty_name
 
 from autofile.accounts.models import Organization
-from autofile.core.forms import add_errors
+from autofile.core.forms import Form, add_errors, safe_int
 from autofile.packets import services
 from autofile.packets.models import (
     EligibilityCheck,
@@ -54,7 +54,7 @@ def _with_missing(choices: Choices, kept: list[Any], what: str) -> Choices:
     return choices + [item for item in missing if item[0] not in known]
 
 
-class RuleForm(forms.Form):
+class RuleForm(Form):
     """An import rule: its name, program and the criteria jobs must meet."""
 
     name = forms.CharField(max_length=200)
@@ -104,7 +104,7 @@ class RuleForm(forms.Form):
     completed_from = forms.DateField(required=False, widget=DATE, label="Completed on or after")
     completed_to = forms.DateField(required=False, widget=DATE, label="Completed on or before")
     completed_within_days = forms.IntegerField(
-        required=False, min_value=1, label="Or: completed in the last N days"
+        required=False, min_value=1, max_value=3650, label="Or: completed in the last N days"
     )
 
     CRITERIA = CRITERIA  # a field per criterion the rule services take
@@ -190,7 +190,7 @@ class RuleForm(forms.Form):
         ]
 
 
-class PreviewWindowForm(forms.Form):
+class PreviewWindowForm(Form):
     """The completion window a preview looks at (empty: the whole history)."""
 
     completed_from = forms.DateField(required=False, widget=DATE, label="Completed from")
@@ -207,7 +207,7 @@ class PreviewWindowForm(forms.Form):
 # --- rebate programs -----------------------------------------------------------------
 
 
-class ProgramForm(forms.Form):
+class ProgramForm(Form):
     name = forms.CharField(max_length=200)
     sponsor = forms.CharField(max_length=200, help_text="Who pays, e.g. Oncor")
     sponsor_type = forms.ChoiceField(choices=RebateProgram.Sponsor.choices, label="Sponsor type")
@@ -302,7 +302,7 @@ class ProgramForm(forms.Form):
         return data
 
 
-class RowForm(forms.Form):
+class RowForm(Form):
     """One row of a program's configuration; `id` is the row's primary key when saved."""
 
     FIELDS: tuple[str, ...] = ()
@@ -515,7 +515,7 @@ class ProgramEditor:
             if data is not None and add == prefix:
                 bound = data.copy()
                 total = f"{prefix}-TOTAL_FORMS"
-                bound[total] = str(int(bound.get(total) or 0) + 1)
+                bound[total] = str(safe_int(bound.get(total)) + 1)
             kwargs: dict[str, Any] = {}
             if prefix == "measures":
                 kwargs["form_kwargs"] = {"sku_choices": sku_choices}

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 
+from autofile.core.forms import Form, plain_text
 from autofile.packets.models import IncomeTier, PacketStatus
 from autofile.packets.transitions import MOVES
 from autofile.review.validation import CONTACT_TYPES
@@ -54,7 +55,7 @@ def _sort_choices() -> list[tuple[str, str]]:
     return choices
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(Form):
     """The queue's state, read from the query string; anything unknown falls back to the
     default, so every URL (shared, bookmarked, hand-edited) shows a page."""
 
@@ -118,7 +119,7 @@ class QueueFilterForm(forms.Form):
 # --- corrections ----------------------------------------------------------------------------------
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(Form):
     """A correction's values, plus why it was made; the service validates them."""
 
     reason = forms.CharField(
@@ -131,13 +132,15 @@ class CorrectionForm(forms.Form):
     optional_blank: tuple[str, ...] = ()
 
     def changes(self) -> dict[str, str]:
-        """The submitted values for the service: every field but `reason`; a field left blank
-        that was blank before is not sent (the service would read blank as "clear it")."""
+        """The submitted values for the service, as plain text: every field but `reason`; a
+        field left blank that was blank before is not sent (the service would read blank as
+        "clear it")."""
         values: dict[str, str] = {}
         for name in self.fields:
             if name == "reason":
                 continue
-            value = str(self.data.get(self.add_prefix(name), "") or "").strip()
+            # What goes to ServiceTitan carries no markup (control characters are refused).
+            value = plain_text(str(self.data.get(self.add_prefix(name), "") or "")).strip()
             before = str(self.initial.get(name) or "").strip()
             if not value and not before and name in self.optional_blank:
                 continue
@@ -256,15 +259,17 @@ class RemoveForm(CorrectionForm):
 # --- packet status actions ------------------------------------------------------------------------
 
 
-class PacketActionForm(forms.Form):
+class PacketActionForm(Form):
     """One status action with the data it carries; which fields matter depends on it."""
 
     action = forms.CharField()
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confirmation_number = forms.CharField(required=False, max_length=100)
     submitted_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    approved_amount = forms.DecimalField(required=False, min_value=0, decimal_places=2)
-    paid_amount = forms.DecimalField(required=False, min_value=0, decimal_places=2)
+    approved_amount = forms.DecimalField(
+        required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    paid_amount = forms.DecimalField(required=False, min_value=0, max_digits=10, decimal_places=2)
     paid_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reason_code = forms.ChoiceField(required=False)
 
@@ -275,7 +280,7 @@ class PacketActionForm(forms.Form):
         )
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     assignee = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, assignees: Iterable[Any] = (), **kwargs: Any) -> None:
@@ -321,7 +326,7 @@ class PacketIdsField(forms.Field):
         return ids
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(Form):
     """A bulk action on the queue's selected rows and what it needs: the teammate (assign),
     the status and an optional note (move)."""
 
@@ -343,11 +348,11 @@ class BulkActionForm(forms.Form):
         return data
 
 
-class ExportForm(forms.Form):
+class ExportForm(Form):
     packet_ids = PacketIdsField()
 
 
-class PacketFactsForm(forms.Form):
+class PacketFactsForm(Form):
     """What the program needs to know that ServiceTitan does not hold."""
 
     income_tier = forms.ChoiceField(

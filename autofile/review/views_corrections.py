@@ -155,6 +155,8 @@ def _correct(request: HttpRequest, editing: Editing, save: Save) -> HttpResponse
     if request.method == "POST":
         form = editing.form
         reason = form.reason_text or request.headers.get("HX-Prompt", "").strip()
+        if form.refuse_unreadable_input():
+            return _form_response(request, packet, editing)
         try:
             data = {} if editing.removing else {"data": form.changes()}
             correction = save(reason=reason, packet=packet, **data)
