@@ -49,7 +49,7 @@ class SheetSettingsForm(Form):
     date_format = forms.ChoiceField(choices=DateFormat.choices, label="Dates as")
 
 
-class ReconciliationUploadForm(forms.Form):
+class ReconciliationUploadForm(Form):
     """The decisions file a program sent back, and optionally the program it is from."""
 
     file = forms.FileField(label="Decisions file (CSV or XLSX)")
