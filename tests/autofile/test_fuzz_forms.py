@@ -43,7 +43,7 @@ MALFORMED: dict[str, str] = {
 ONE_AT_A_TIME = ("nul", "control", "long", "huge-number")
 #: Fields of a form tried one at a time (a program editor has dozens; every field still gets
 #: each value in the "every field" posts).
-MAX_SINGLE_FIELDS = 8
+MAX_SINGLE_FIELDS = 3
 MANAGEMENT = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
 ROUTES = [
     route
@@ -161,7 +161,8 @@ def test_malformed_input_never_answers_500(route: Route, organization: Organizat
         if page.status_code >= 500:
             failures.append(f"{role} GET {url}: {page.status_code}")
             continue
-        html = page.content.decode(errors="replace") if page.status_code == 200 else ""
+        readable = page.status_code == 200 and not page.streaming  # a download has no form
+        html = page.content.decode(errors="replace") if readable else ""
         forms = [f for f in forms_of(html, url) if f.action in (url, "")] if html else []
         if not forms:
             forms = [Form(url, {"q": "", "name": "", "value": "", "reason": ""})]
