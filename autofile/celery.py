@@ -10,7 +10,6 @@ import os
 
 from celery import Celery, signals
 from celery.schedules import crontab
-from django.conf import settings
 from kombu import Queue
 
 from autofile.core import queues
@@ -62,7 +61,12 @@ app.conf.update(
         },
         "notifications.digest": {
             "task": "notifications.digest",
-            "schedule": crontab(minute=0, hour=settings.NOTIFICATIONS_DIGEST_HOUR),
+            # Read from the environment like settings.NOTIFICATIONS_DIGEST_HOUR, not from
+            # settings: importing autofile must not load the settings (make test's service
+            # setup imports it before any SECRET_KEY exists).
+            "schedule": crontab(
+                minute=0, hour=int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR") or 7)
+            ),
             "options": {"expires": 3000},
         },
     },
