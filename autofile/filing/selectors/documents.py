@@ -3,7 +3,6 @@ ZIP, and the state of its filing PDF."""
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from autofile.filing.archive import archive_name, split_extension, unique_name
 from autofile.filing.models import FilingDocument
 from autofile.mirror.models import Invoice, JobAttachment
 from autofile.packets.models import Packet, PacketDocument, ProgramRequirement
+from autofile.packets.services.validation import document_globs, document_matches
 
 IMAGE_EXTENSIONS = (
     ".jpg",
@@ -74,16 +74,6 @@ class SourceFile:
         return self.file.storage.open(self.file.name or "", "rb")
 
 
-def _globs(pattern: str) -> list[str]:
-    return [part.strip().casefold() for part in pattern.split(",") if part.strip()]
-
-
-def _matches(name: str, globs: list[str]) -> bool:
-    name = name.casefold()
-    base = name.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatchcase(base, g) or fnmatch.fnmatchcase(name, g) for g in globs)
-
-
 def _attachment_source(attachment: JobAttachment) -> SourceFile:
     name = attachment.file_name or posixpath.basename(attachment.file.name)
     return SourceFile(
@@ -125,9 +115,9 @@ def ordered_sources(
     for requirement in requirements:
         if requirement.kind not in DOCUMENT_KINDS:
             continue
-        globs = _globs(requirement.pattern)
+        globs = document_globs(requirement.pattern)
         for source in pool:
-            if source.identity in seen or not _matches(source.name, globs):
+            if source.identity in seen or not document_matches(source.name, globs):
                 continue
             if requirement.kind == ProgramRequirement.Kind.PHOTO and not source.is_image:
                 continue

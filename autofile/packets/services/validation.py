@@ -368,11 +368,13 @@ def _itemized_invoice(bundle: PacketBundle, requirement: ProgramRequirement) -> 
             )
 
 
-def _globs(pattern: str) -> list[str]:
+def document_globs(pattern: str) -> list[str]:
+    """A requirement's document pattern ("nameplate*, *.jpg") as the globs `document_matches`
+    compares with; validation and the filing PDF pick a requirement's documents the same way."""
     return [part.strip().casefold() for part in pattern.split(",") if part.strip()]
 
 
-def _matches(name: str, globs: list[str]) -> bool:
+def document_matches(name: str, globs: list[str]) -> bool:
     name = name.casefold()
     base = name.rsplit("/", 1)[-1]
     return any(fnmatch.fnmatchcase(base, g) or fnmatch.fnmatchcase(name, g) for g in globs)
@@ -390,7 +392,7 @@ def _file_name(document: JobAttachment | PacketDocument) -> str:
 
 
 def _documents(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterator[Issue]:
-    globs = _globs(requirement.pattern)
+    globs = document_globs(requirement.pattern)
     subjects: dict[str, str] = {Req.PHOTO: "photos", Req.FORM: "forms"}
     subject = subjects.get(requirement.kind, "documents")
     per = ""
@@ -399,9 +401,9 @@ def _documents(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterato
     if requirement.per_unit:
         per = f" ({requirement.min_count} per unit, {len(units)} unit{'s' * (len(units) != 1)})"
     # Documents AutoFile holds (a homeowner's upload, a signed form) count like attachments.
-    held = [d for d in bundle.documents if _matches(d.name, globs)]
+    held = [d for d in bundle.documents if document_matches(d.name, globs)]
     if requirement.kind == Req.FORM:
-        forms = [f for f in bundle.form_submissions if _matches(f.form_name, globs)]
+        forms = [f for f in bundle.form_submissions if document_matches(f.form_name, globs)]
         done = [f for f in forms if f.status.casefold() == "completed"]
         if len(done) + len(held) >= needed:
             return
@@ -424,7 +426,7 @@ def _documents(bundle: PacketBundle, requirement: ProgramRequirement) -> Iterato
         )
         return
     found: list[JobAttachment | PacketDocument] = [
-        a for a in bundle.attachments if _matches(a.file_name, globs)
+        a for a in bundle.attachments if document_matches(a.file_name, globs)
     ]
     found += held
     if requirement.kind == Req.PHOTO:
