@@ -27,25 +27,15 @@ JOB_INPUTS = frozenset(
 )
 
 #: Resources a packet's validation reads: their changes re-validate the packets concerned.
-VALIDATION_INPUTS = frozenset(
-    {
-        "jobs",
-        "invoices",
-        "invoice-items",
-        "estimates",
-        "estimate-items",
-        "payments",
-        "form-submissions",
-        "job-attachments",
-        "customers",
-        "customer-contacts",
-        "locations",
-        "location-contacts",
-        "installed-equipment",
-        "equipment",
-        "service-agreements",
-    }
-)
+VALIDATION_INPUTS = JOB_INPUTS | {
+    "customers",
+    "customer-contacts",
+    "locations",
+    "location-contacts",
+    "installed-equipment",
+    "equipment",
+    "service-agreements",
+}
 
 #: Every resource AutoFile's packets follow.
 PACKET_INPUTS = IMPORT_INPUTS | VALIDATION_INPUTS
