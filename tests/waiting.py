@@ -37,3 +37,17 @@ def worker_idle() -> bool:
     with app.connection_for_read() as connection:
         client: Any = connection.default_channel.client  # type: ignore[attr-defined]
         return not any(client.llen(key) for key in client.keys("*") if client.type(key) == b"list")
+
+
+def settle() -> None:
+    """Wait until the test worker has stayed idle for a while (document fetches, validations,
+    deliveries done), so the database is flushed with nothing still writing to it."""
+
+    def quiet_for_a_while() -> bool:
+        for _ in range(4):
+            if not worker_idle():
+                return False
+            time.sleep(0.3)
+        return True
+
+    wait_for(quiet_for_a_while, what="the worker to go quiet")

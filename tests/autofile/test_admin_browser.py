@@ -8,7 +8,6 @@ copy a program, write a rule on a tag, preview it, switch it on, open the queue.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,7 @@ import pytest
 from autofile.accounts.models import Organization, User
 from autofile.mirror.models import Connection, SyncRun
 from autofile.packets.models import ImportRule, Packet
-from tests.waiting import wait_for, worker_idle
+from tests.waiting import settle, wait_for
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -25,20 +24,6 @@ if TYPE_CHECKING:
     from integrations.servicetitan.simulator import Simulator
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def settle() -> None:
-    """Let the worker finish what the import started (document fetches, validation), so
-    the test database is flushed with nothing still writing to it."""
-
-    def quiet_for_a_while() -> bool:
-        for _ in range(4):
-            if not worker_idle():
-                return False
-            time.sleep(0.3)
-        return True
-
-    wait_for(quiet_for_a_while)
 
 
 def test_an_admin_connects_writes_a_rule_and_sees_packets(

@@ -12,7 +12,6 @@ form, sees the finding clear and marks the packet ready.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from autofile.mirror.services import connection_sync
 from autofile.packets import services as packet_services
 from autofile.packets.models import Packet, PacketStatus
 from autofile.packets.services.certified import certified_import_fixtures
-from tests.waiting import wait_for, worker_idle
+from tests.waiting import settle
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -32,19 +31,6 @@ if TYPE_CHECKING:
     from integrations.servicetitan.simulator import Simulator
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def settle() -> None:
-    """Let the worker finish its deliveries before the database is flushed."""
-
-    def quiet_for_a_while() -> bool:
-        for _ in range(4):
-            if not worker_idle():
-                return False
-            time.sleep(0.3)
-        return True
-
-    wait_for(quiet_for_a_while)
 
 
 def clean_heat_pump_packet(

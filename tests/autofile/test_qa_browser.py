@@ -13,7 +13,6 @@ AutoFile tag, and the page shows each delivery as it happens.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,7 @@ from autofile.mirror.services import connection_sync
 from autofile.packets import services as packet_services
 from autofile.packets.models import Packet, PacketStatus, ProgramRequirement
 from autofile.review.models import Correction
-from tests.waiting import wait_for, worker_idle
+from tests.waiting import settle
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -35,19 +34,6 @@ if TYPE_CHECKING:
     from integrations.servicetitan.simulator import Simulator
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def settle() -> None:
-    """Let the worker finish (document fetches, deliveries) before the database is flushed."""
-
-    def quiet_for_a_while() -> bool:
-        for _ in range(4):
-            if not worker_idle():
-                return False
-            time.sleep(0.3)
-        return True
-
-    wait_for(quiet_for_a_while)
 
 
 def blemished_invoice(connection: Connection) -> Invoice:
